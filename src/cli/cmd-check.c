@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* vfio-doctor check: gather the host, run the checks, render findings. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "cli.h"
+
+static void help(void)
+{
+	printf("usage: vfio-doctor check [--root DIR] [--json] [--only ID,...] [--list] [--quiet] [--verbose]\n\n"
+	       "  --only ID,...  run only these checks\n"
+	       "  --list         list the checks and exit\n"
+	       "  --quiet        leave out what passed\n"
+	       "  --verbose      show evidence under passing findings too\n\n"
+	       "Exit status: 0 nothing failed, 1 something failed, 2 usage or internal error.\n");
+}
+
+static int list_checks(const struct cli *c)
+{
+	if (c->json) {
+		printf("[\n");
+		for (size_t i = 0; i < vd_nchecks; i++)
+			printf("  {\"id\": \"%s\", \"title\": \"%s\"}%s\n", vd_checks[i]->id, vd_checks[i]->title,
+			       i + 1 < vd_nchecks ? "," : "");
+		printf("]\n");
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < vd_nchecks; i++)
+		printf("%-18s %s\n", vd_checks[i]->id, vd_checks[i]->title);
+	return EXIT_OK;
+}
+
+int cmd_check(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{"only", required_argument, NULL, 'o'},
+		{"list", no_argument, NULL, 'l'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{0},
+	};
+	struct vd_render_opts ro = {0};
+	const char *only = NULL;
+	bool list = false;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "ho:lqv", opts, NULL)) != -1) {
+		if (cli_common(c, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'h':
+			help();
+			return EXIT_OK;
+		case 'o':
+			only = optarg;
+			break;
+		case 'l':
+			list = true;
+			break;
+		case 'q':
+			ro.quiet = true;
+			break;
+		case 'v':
+			ro.verbose = true;
+			break;
+		default:
+			return cli_bad_option("check", argc, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_error("check: unexpected argument '%s'", argv[optind]);
+	if (list)
+		return list_checks(c);
+
+	struct vd_root *root;
+	if (cli_open_root(c, &root))
+		return EXIT_USAGE;
+	struct vd_host h;
+	struct vd_findings fs = {0};
+	char *bad = NULL;
+	int ret = vd_host_gather(root, &h);
+	if (ret < 0) {
+		vd_root_free(root);
+		return cli_error("check: could not gather the host: %s", strerror(-ret));
+	}
+	ret = vd_checks_run(&h, only, &fs, &bad);
+	if (ret < 0) {
+		cli_error("check: --only: unknown check '%s' (see 'vfio-doctor check --list')", bad);
+		free(bad);
+		vd_findings_done(&fs);
+		vd_host_done(&h);
+		vd_root_free(root);
+		return EXIT_USAGE;
+	}
+	ro.color = cli_color(c, stdout);
+	char *out = c->json ? vd_render_json(&h, &fs) : vd_render_text(&h, &fs, &ro);
+	fputs(out, stdout);
+	free(out);
+
+	size_t counts[VD_NSEVERITY];
+	vd_findings_count(&fs, counts);
+	vd_findings_done(&fs);
+	vd_host_done(&h);
+	vd_root_free(root);
+	if (fflush(stdout) != 0)
+		return EXIT_USAGE;
+	return counts[VD_FAIL] ? EXIT_FINDINGS : EXIT_OK;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The check registry: one file per check under checks/, one row per check in
+ * the table in checks.c (rows listed in checks/list.h). */
+#pragma once
+
+#include <errno.h>
+#include <stddef.h>
+
+#include "finding.h"
+#include "host.h"
+
+struct vd_check {
+	const char *id;       /* stable, kebab-case: "iommu-enabled" */
+	const char *title;    /* one line, what is checked */
+	const char *section;  /* the troubleshooting page section */
+	const char *explain;  /* the page's reasoning, for `explain` */
+	const char *looks_at; /* the evidence it reads */
+	const char *fixes;    /* what its fix does */
+	/* Pure: reads the host, appends findings, prints nothing. */
+	void (*run)(const struct vd_check *self, const struct vd_host *h, struct vd_findings *out);
+};
+
+extern const struct vd_check *const vd_checks[];
+extern const size_t vd_nchecks;
+
+const struct vd_check *vd_check_find(const char *id);
+/* Run every check, or those named in the comma-separated list only (NULL:
+ * all). -EINVAL with *bad set to the first unknown id. */
+int vd_checks_run(const struct vd_host *h, const char *only, struct vd_findings *out, char **bad);

@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* collect: write what a diagnosis reads into a root tree (or .tar.gz) that
+ * `check --root` replays anywhere. The inventory runs with the root layer's
+ * trace on; every traced read is then reproduced in the output: file bytes
+ * exactly as read, the symlinks met on the way (sysfs's structure), listings,
+ * and device nodes as stand-in files (docs/snapshot.md). */
+#include "collect.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "host.h"
+#include "kernel.h"
+#include "util.h"
+
+/* Libraries' trees (modprobe.d) are copied up to these bounds. */
+#define LIB_MAX_FILES 512
+#define LIB_MAX_BYTES (64u << 20)
+
+struct writer {
+	const struct vd_root *root;
+	int out; /* output directory */
+	struct vd_collect_stats *st;
+	int err;     /* first write error */
+	char *where; /* and where it happened */
+};
+
+static void fail(struct writer *w, int err, const char *path)
+{
+	if (!w->err) {
+		w->err = err;
+		w->where = vd_xstrdup(path);
+	}
+}
+
+static const char *rel(const char *p)
+{
+	while (*p == '/')
+		p++;
+	return p;
+}
+
+static void mkdir_p(struct writer *w, const char *path)
+{
+	_cleanup_free_ char *p = vd_xstrdup(rel(path));
+
+	if (!*p)
+		return;
+	for (char *s = p;; s++) {
+		if (*s == '/' || !*s) {
+			char c = *s;
+			*s = '\0';
+			if (mkdirat(w->out, p, 0755) == 0)
+				w->st->dirs++;
+			else if (errno != EEXIST)
+				fail(w, -errno, p);
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+}
+
+static void mkdir_parent(struct writer *w, const char *path)
+{
+	const char *r = rel(path);
+	const char *slash = strrchr(r, '/');
+	if (slash) {
+		_cleanup_free_ char *d = vd_xstrndup(r, (size_t)(slash - r));
+		mkdir_p(w, d);
+	}
+}
+
+static bool exists(struct writer *w, const char *path)
+{
+	struct stat st;
+	return fstatat(w->out, rel(path), &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+static void put_file(struct writer *w, const char *path, const char *data, size_t len, mode_t mode)
+{
+	mkdir_parent(w, path);
+	int fd = openat(w->out, rel(path), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fail(w, -errno, path);
+		return;
+	}
+	for (size_t off = 0; off < len;) {
+		ssize_t k = write(fd, data + off, len - off);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			fail(w, -errno, path);
+			break;
+		}
+		off += (size_t)k;
+	}
+	/* Permissions as seen (0000 for a file the collector could not read,
+	 * so a replay without root fails the same way). */
+	fchmod(fd, mode);
+	close(fd);
+	w->st->files++;
+	w->st->bytes += len;
+}
+
+static void put_link(struct writer *w, const char *path, const char *target)
+{
+	mkdir_parent(w, path);
+	if (symlinkat(target, w->out, rel(path)) == 0)
+		w->st->links++;
+	else if (errno != EEXIST)
+		fail(w, -errno, path);
+}
+
+static void on_link(void *ctx, const char *link_path, const char *target)
+{
+	put_link(ctx, link_path, target);
+}
+
+/* Recreate every symlink on the way to path; return path with links resolved. */
+static char *follow(struct writer *w, const char *path)
+{
+	char *res = NULL;
+	vd_root_walk_links(w->root, path, on_link, w);
+	if (vd_root_resolve(w->root, path, &res) < 0)
+		return NULL;
+	return res;
+}
+
+static char *parent_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash && slash != path ? vd_xstrndup(path, (size_t)(slash - path)) : vd_xstrdup("/");
+}
+
+static void put_devnode(struct writer *w, const char *path, const struct stat *st)
+{
+	_cleanup_free_ char *text =
+		vd_xasprintf(VD_DEVNODE_MAGIC " %c %u %u %04o %u %u\n", S_ISCHR(st->st_mode) ? 'c' : 'b',
+			     major(st->st_rdev), minor(st->st_rdev), st->st_mode & 07777, st->st_uid, st->st_gid);
+	put_file(w, path, text, strlen(text), 0644);
+}
+
+/* Recreate something only looked at (stat) or listed, by its live type. */
+static void put_like(struct writer *w, const char *path, const struct stat *st)
+{
+	if (exists(w, path))
+		return;
+	if (S_ISDIR(st->st_mode)) {
+		mkdir_p(w, path);
+	} else if (S_ISLNK(st->st_mode)) {
+		_cleanup_free_ char *t = NULL;
+		if (vd_root_readlink(w->root, path, &t) == 0)
+			put_link(w, path, t);
+	} else if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) {
+		put_devnode(w, path, st);
+	} else {
+		put_file(w, path, "", 0, st->st_mode & 0777);
+	}
+}
+
+static void copy_lib(struct writer *w, const char *path, size_t *budget_files, size_t *budget_bytes)
+{
+	struct stat st;
+	_cleanup_free_ char *res = follow(w, path);
+
+	if (!res || vd_root_stat(w->root, res, false, &st) < 0)
+		return;
+	if (S_ISDIR(st.st_mode)) {
+		char **names = NULL;
+		mkdir_p(w, res);
+		if (vd_root_list(w->root, res, &names) < 0)
+			return;
+		for (char **n = names; *n; n++) {
+			_cleanup_free_ char *child = vd_xasprintf("%s/%s", res, *n);
+			copy_lib(w, child, budget_files, budget_bytes);
+		}
+		vd_strv_free(names);
+	} else if (S_ISREG(st.st_mode) && *budget_files && (size_t)st.st_size <= *budget_bytes) {
+		_cleanup_free_ char *data = NULL;
+		size_t len;
+		if (vd_root_read(w->root, res, *budget_bytes, &data, &len) == 0) {
+			put_file(w, res, data, len, st.st_mode & 0777);
+			(*budget_files)--;
+			*budget_bytes -= len;
+		}
+	}
+}
+
+static void put_entry(struct writer *w, const struct vd_trace_entry *e)
+{
+	_cleanup_free_ char *res = NULL;
+
+	switch (e->kind) {
+	case VD_TRACE_FILE:
+		if (e->err == -EACCES || e->err == -EPERM) {
+			/* Exists but unreadable to the collector. */
+			res = follow(w, e->path);
+			if (res)
+				put_file(w, res, "", 0, 0);
+			return;
+		}
+		if (e->err)
+			return;
+		res = follow(w, e->path);
+		if (res)
+			put_file(w, res, e->data, e->len, 0644);
+		return;
+	case VD_TRACE_LINK: {
+		if (e->err)
+			return;
+		_cleanup_free_ char *parent = parent_of(e->path);
+		_cleanup_free_ char *pres = follow(w, parent);
+		const char *base = strrchr(e->path, '/');
+		if (!pres || !base)
+			return;
+		_cleanup_free_ char *at = vd_xasprintf("%s/%s", strcmp(pres, "/") ? pres : "", base + 1);
+		put_link(w, at, e->data);
+		return;
+	}
+	case VD_TRACE_DIR:
+		if (e->err)
+			return;
+		res = follow(w, e->path);
+		if (res)
+			mkdir_p(w, res);
+		return;
+	case VD_TRACE_STAT: {
+		if (e->err)
+			return;
+		/* A stat may or may not have followed the last link; walking
+		 * it recreates that link either way. */
+		res = follow(w, e->path);
+		if (!res)
+			return;
+		struct stat st;
+		if (vd_root_stat(w->root, res, false, &st) == 0)
+			put_like(w, res, &st);
+		return;
+	}
+	case VD_TRACE_LIB:
+		return; /* copied after the rest (see vd_collect) */
+	}
+}
+
+/* Entries a listing showed that nothing read: create them by type so the
+ * replayed listing has the same names. */
+static void fill_listing(struct writer *w, const struct vd_trace_entry *e)
+{
+	_cleanup_free_ char *res = NULL;
+
+	if (e->kind != VD_TRACE_DIR || e->err || !e->data)
+		return;
+	res = follow(w, e->path);
+	if (!res)
+		return;
+	for (const char *p = e->data; *p;) {
+		size_t n = strcspn(p, "\n");
+		_cleanup_free_ char *name = vd_xstrndup(p, n);
+		_cleanup_free_ char *child = vd_xasprintf("%s/%s", strcmp(res, "/") ? res : "", name);
+		struct stat st;
+		if (!exists(w, child) && vd_root_stat(w->root, child, false, &st) == 0)
+			put_like(w, child, &st);
+		p += n + (p[n] == '\n');
+	}
+}
+
+static void write_manifest(struct writer *w, const struct vd_collect_opts *o)
+{
+	char date[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+	_cleanup_free_ char *text = vd_xasprintf("vfio-doctor %s snapshot\n"
+						 "taken: %s\n"
+						 "source root: %s\n"
+						 "collector was root: %s\n"
+						 "kernel log: %s\n"
+						 "replay: vfio-doctor check --root <this directory>\n",
+						 VD_VERSION, date, vd_root_path(w->root), geteuid() == 0 ? "yes" : "no",
+						 o->logs ? "included (/dev/kmsg)" : "left out (--no-logs)");
+	put_file(w, "/VFIO-DOCTOR-SNAPSHOT", text, strlen(text), 0644);
+}
+
+static int write_tree(struct vd_root *root, int outfd, const struct vd_collect_opts *o, struct vd_collect_stats *st,
+		      char **where)
+{
+	struct writer w = {.root = root, .out = outfd, .st = st};
+	struct vd_host h;
+	size_t n;
+
+	vd_root_trace_enable(root);
+	int ret = vd_host_gather(root, &h);
+	if (ret == 0)
+		vd_host_done(&h);
+	if (o->logs) {
+		char *log = NULL;
+		size_t len;
+		if (vd_root_read_records(root, "/dev/kmsg", 64u << 20, &log, &len) == 0)
+			free(log);
+	}
+	struct vd_trace_entry *e = vd_root_trace_take(root, &n);
+	if (ret < 0) {
+		vd_trace_free(e, n);
+		return ret;
+	}
+
+	for (size_t i = 0; i < n; i++)
+		put_entry(&w, &e[i]);
+	for (size_t i = 0; i < n; i++)
+		fill_listing(&w, &e[i]);
+	size_t files = LIB_MAX_FILES, bytes = LIB_MAX_BYTES;
+	for (size_t i = 0; i < n; i++)
+		if (e[i].kind == VD_TRACE_LIB)
+			copy_lib(&w, e[i].path, &files, &bytes);
+	write_manifest(&w, o);
+	vd_trace_free(e, n);
+	if (w.err) {
+		*where = w.where;
+		return w.err;
+	}
+	return 0;
+}
+
+static bool is_tarball(const char *out)
+{
+	size_t n = strlen(out);
+	return (n > 7 && strcmp(out + n - 7, ".tar.gz") == 0) || (n > 4 && strcmp(out + n - 4, ".tgz") == 0);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path) < 0 ? -1 : 0;
+}
+
+static int archive_tree(const char *dir, const char *out)
+{
+	struct archive *a = archive_write_new(), *disk = archive_read_disk_new();
+	struct archive_entry *entry;
+	int ret = 0;
+	size_t dlen = strlen(dir);
+
+	archive_write_add_filter_gzip(a);
+	archive_write_set_format_pax_restricted(a);
+	archive_read_disk_set_behavior(disk, ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS);
+	archive_read_disk_set_symlink_physical(disk);
+	if (archive_write_open_filename(a, out) != ARCHIVE_OK || archive_read_disk_open(disk, dir) != ARCHIVE_OK) {
+		ret = -EIO;
+		goto done;
+	}
+	for (;;) {
+		entry = archive_entry_new();
+		int r = archive_read_next_header2(disk, entry);
+		if (r == ARCHIVE_EOF) {
+			archive_entry_free(entry);
+			break;
+		}
+		if (r != ARCHIVE_OK) {
+			archive_entry_free(entry);
+			ret = -EIO;
+			break;
+		}
+		archive_read_disk_descend(disk);
+		const char *p = archive_entry_pathname(entry);
+		if (strlen(p) <= dlen) {
+			archive_entry_free(entry);
+			continue; /* the top directory itself */
+		}
+		_cleanup_free_ char *name = vd_xstrdup(p + dlen + 1);
+		archive_entry_set_pathname(entry, name);
+		if (archive_write_header(a, entry) != ARCHIVE_OK) {
+			archive_entry_free(entry);
+			ret = -EIO;
+			break;
+		}
+		if (archive_entry_filetype(entry) == AE_IFREG && archive_entry_size(entry) > 0) {
+			int fd = open(archive_entry_sourcepath(entry), O_RDONLY | O_CLOEXEC);
+			char buf[65536];
+			ssize_t k;
+			while (fd >= 0 && (k = read(fd, buf, sizeof(buf))) > 0)
+				archive_write_data(a, buf, (size_t)k);
+			if (fd >= 0)
+				close(fd);
+		}
+		archive_entry_free(entry);
+	}
+done:
+	archive_read_close(disk);
+	archive_read_free(disk);
+	if (archive_write_close(a) != ARCHIVE_OK && !ret)
+		ret = -EIO;
+	archive_write_free(a);
+	return ret;
+}
+
+int vd_collect(struct vd_root *root, const char *out, const struct vd_collect_opts *o, struct vd_collect_stats *st,
+	       char **where)
+{
+	memset(st, 0, sizeof(*st));
+	*where = NULL;
+
+	if (!is_tarball(out)) {
+		if (mkdir(out, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		_cleanup_close_ int fd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		/* Never mix a snapshot into an existing tree. */
+		struct stat s;
+		if (fstatat(fd, "VFIO-DOCTOR-SNAPSHOT", &s, 0) == 0 || fstatat(fd, "sys", &s, 0) == 0 ||
+		    fstatat(fd, "proc", &s, 0) == 0)
+			return -EEXIST;
+		return write_tree(root, fd, o, st, where);
+	}
+
+	_cleanup_free_ char *parent = vd_xstrdup(out);
+	char *slash = strrchr(parent, '/');
+	_cleanup_free_ char *tmpl = slash ? (*slash = '\0', vd_xasprintf("%s/.vfio-doctor-collect-XXXXXX", *parent ? parent : "/"))
+					  : vd_xstrdup(".vfio-doctor-collect-XXXXXX");
+	if (!mkdtemp(tmpl))
+		return -errno;
+	int ret;
+	{
+		_cleanup_close_ int fd = open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		ret = fd < 0 ? -errno : write_tree(root, fd, o, st, where);
+	}
+	if (ret == 0)
+		ret = archive_tree(tmpl, out);
+	nftw(tmpl, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return ret;
+}

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The host snapshot (see host.h). */
+#include "host.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "pcilib.h"
+#include "util.h"
+
+static const char *const module_table[] = {
+	"kvm", "kvm_intel", "kvm_amd", "vfio", "vfio_pci", "vfio_iommu_type1",
+	"vendor_reset", "i2c_nvidia_gpu", "snd_hda_intel", "amdgpu", "nvidia", "nouveau", "radeon", "i915",
+};
+
+static void gather_modules(const struct vd_root *root, struct vd_host *h)
+{
+	struct vd_modprobe *mp = NULL;
+
+	h->nmods = ARRAY_SIZE(module_table);
+	h->mods = vd_xcalloc(h->nmods, sizeof(*h->mods));
+	vd_modprobe_open(root, h->kernel.release, &mp);
+	for (size_t i = 0; i < h->nmods; i++) {
+		struct vd_modinfo *m = &h->mods[i];
+		m->name = module_table[i];
+		m->state = vd_kernel_module_state(&h->kernel, m->name);
+		m->avail = mp ? vd_modprobe_available(mp, m->name) : VD_AVAIL_UNKNOWN;
+		m->options = mp ? vd_modprobe_options(mp, m->name) : NULL;
+		m->blacklisted = mp && vd_modprobe_blacklisted(mp, m->name);
+	}
+	vd_modprobe_free(mp);
+}
+
+int vd_host_gather(const struct vd_root *root, struct vd_host *h)
+{
+	struct vd_pcilib *pl = NULL;
+	int ret;
+
+	memset(h, 0, sizeof(*h));
+	h->root = root;
+	h->is_root = geteuid() == 0;
+	vd_kernel_gather(root, &h->kernel);
+	vd_cpu_gather(root, &h->cpu);
+	vd_machine_gather(root, &h->machine);
+	vd_iommu_gather(root, &h->iommu);
+	ret = vd_pcilib_new(root, &pl);
+	if (ret < 0)
+		return ret;
+	vd_pci_gather(root, pl, &h->pci);
+	vd_pcilib_free(pl);
+	gather_modules(root, h);
+	return 0;
+}
+
+void vd_host_done(struct vd_host *h)
+{
+	vd_pci_done(&h->pci);
+	vd_iommu_done(&h->iommu);
+	vd_cpu_done(&h->cpu);
+	vd_kernel_done(&h->kernel);
+	vd_machine_done(&h->machine);
+	for (size_t i = 0; i < h->nmods; i++)
+		free(h->mods[i].options);
+	free(h->mods);
+	memset(h, 0, sizeof(*h));
+}
+
+const struct vd_modinfo *vd_host_module(const struct vd_host *h, const char *name)
+{
+	for (size_t i = 0; i < h->nmods; i++)
+		if (vd_streq_dash(h->mods[i].name, name))
+			return &h->mods[i];
+	return NULL;
+}
+
+bool vd_host_is_vm(const struct vd_host *h)
+{
+	return vd_cpu_has_flag(&h->cpu, "hypervisor");
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The host snapshot: everything the checks look at, gathered once. Checks
+ * read only this structure; they never touch the filesystem. */
+#pragma once
+
+#include "cpu.h"
+#include "iommu.h"
+#include "kernel.h"
+#include "machine.h"
+#include "modprobe.h"
+#include "pci.h"
+#include "root.h"
+
+/* Modules whose availability and modprobe.d configuration matter. */
+struct vd_modinfo {
+	const char *name;
+	enum vd_mod_state state; /* loaded / built in, from the running kernel */
+	enum vd_mod_avail avail; /* installed for this kernel (libkmod index) */
+	char *options;           /* modprobe.d "options" */
+	bool blacklisted;
+};
+
+struct vd_host {
+	const struct vd_root *root;
+	struct vd_pci pci;
+	struct vd_iommu iommu;
+	struct vd_cpu cpu;
+	struct vd_kernel kernel;
+	struct vd_machine machine;
+	struct vd_modinfo *mods;
+	size_t nmods;
+	bool is_root; /* the tool runs with root privileges */
+};
+
+int vd_host_gather(const struct vd_root *root, struct vd_host *out);
+void vd_host_done(struct vd_host *h);
+
+const struct vd_modinfo *vd_host_module(const struct vd_host *h, const char *name);
+/* Is this host itself a guest (CPU "hypervisor" flag)? */
+bool vd_host_is_vm(const struct vd_host *h);

@@ -1,0 +1,638 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The root layer: the only code that reads the filesystem (see root.h). */
+#include "root.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* Linux's own limit on symlinks followed in one lookup (MAXSYMLINKS). */
+#define MAX_LINKS 40
+
+struct vd_trace {
+	struct vd_trace_entry *e;
+	size_t n, cap;
+};
+
+struct vd_root {
+	int fd;
+	char *path;
+	bool live;
+	bool use_openat2;
+	struct vd_trace *trace; /* NULL unless tracing */
+};
+
+int vd_root_open(const char *path, unsigned flags, struct vd_root **out)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *canon = NULL;
+	struct stat st;
+
+	if (!path || !*path)
+		return -EINVAL;
+	canon = realpath(path, NULL);
+	if (!canon)
+		return -errno;
+	fd = open(canon, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+
+	struct vd_root *r = vd_xcalloc(1, sizeof(*r));
+	r->fd = TAKE_FD(fd);
+	r->path = TAKE_PTR(canon);
+	r->live = strcmp(r->path, "/") == 0;
+	r->use_openat2 = !(flags & VD_ROOT_NO_OPENAT2);
+	*out = r;
+	return 0;
+}
+
+static void trace_free(struct vd_trace *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->e[i].path);
+		free(t->e[i].data);
+	}
+	free(t->e);
+	free(t);
+}
+
+void vd_root_free(struct vd_root *r)
+{
+	if (!r)
+		return;
+	close(r->fd);
+	free(r->path);
+	trace_free(r->trace);
+	free(r);
+}
+
+const char *vd_root_path(const struct vd_root *r)
+{
+	return r->path;
+}
+
+bool vd_root_is_live(const struct vd_root *r)
+{
+	return r->live;
+}
+
+void vd_root_trace_enable(struct vd_root *r)
+{
+	if (!r->trace)
+		r->trace = vd_xcalloc(1, sizeof(*r->trace));
+}
+
+struct vd_trace_entry *vd_root_trace_take(struct vd_root *r, size_t *n)
+{
+	struct vd_trace_entry *e = NULL;
+
+	*n = 0;
+	if (r->trace) {
+		e = r->trace->e;
+		*n = r->trace->n;
+		free(r->trace);
+		r->trace = NULL;
+	}
+	return e;
+}
+
+void vd_trace_free(struct vd_trace_entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(e[i].path);
+		free(e[i].data);
+	}
+	free(e);
+}
+
+const struct vd_trace_entry *vd_root_trace(const struct vd_root *r, size_t *n)
+{
+	*n = r->trace ? r->trace->n : 0;
+	return r->trace ? r->trace->e : NULL;
+}
+
+static void trace_add(const struct vd_root *r, enum vd_trace_kind kind, const char *path, int err,
+		      const char *data, size_t len, const struct stat *st)
+{
+	if (!r->trace)
+		return;
+	struct vd_trace *t = r->trace;
+	struct vd_trace_entry *e = VD_PUSH(t->e, t->n, t->cap);
+	e->kind = kind;
+	e->path = vd_xstrdup(path);
+	e->err = err;
+	if (st)
+		e->st = *st;
+	if (data) {
+		e->data = vd_xmalloc(len + 1);
+		memcpy(e->data, data, len);
+		e->data[len] = '\0';
+		e->len = len;
+	}
+}
+
+/* "/a/b" and "a/b" both mean root/a/b; the empty path is the root itself. */
+static const char *relative(const char *path)
+{
+	while (*path == '/')
+		path++;
+	return *path ? path : ".";
+}
+
+/* User-space resolution inside the root, after systemd's chase(): each
+ * component is looked up with O_NOFOLLOW, symlinks are expanded by hand,
+ * absolute targets restart at the root and ".." never climbs above it. On
+ * success *dirfd is the directory holding the last component and *name its
+ * name ("." when the path names a directory reached by ".."/""), and
+ * *resolved (if asked) the root-relative resolved path. */
+static int chase(const struct vd_root *r, const char *path, bool follow_last, int *dirfd, char **name,
+		 char **resolved, vd_link_visitor visit, void *ctx)
+{
+	_cleanup_free_ char *todo = vd_xstrdup(relative(path));
+	struct vd_str done = {0};
+	_cleanup_close_ int fd = -1;
+	int links = 0, ret;
+
+	fd = openat(r->fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	vd_str_add(&done, "");
+
+	char *p = todo;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (!*p) {
+			/* The path ends in a directory: hand back itself. */
+			*dirfd = TAKE_FD(fd);
+			*name = vd_xstrdup(".");
+			goto out_ok;
+		}
+		char *slash = strchr(p, '/');
+		size_t clen = slash ? (size_t)(slash - p) : strlen(p);
+		_cleanup_free_ char *comp = vd_xstrndup(p, clen);
+		p += clen;
+		while (*p == '/')
+			p++;
+		bool last = !*p;
+
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			char *cut = strrchr(done.s, '/');
+			if (cut) {
+				*cut = '\0';
+				done.len = (size_t)(cut - done.s);
+			}
+			int nfd = openat(r->fd, done.len ? done.s + 1 : ".", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+			if (nfd < 0) {
+				ret = -errno;
+				goto out_err;
+			}
+			close(fd);
+			fd = nfd;
+			continue;
+		}
+
+		struct stat st;
+		if (fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT && last) {
+				/* Let the caller's open say ENOENT (or create). */
+				*dirfd = TAKE_FD(fd);
+				*name = TAKE_PTR(comp);
+				goto out_ok;
+			}
+			ret = -errno;
+			goto out_err;
+		}
+
+		if (S_ISLNK(st.st_mode) && (!last || follow_last)) {
+			char target[PATH_MAX];
+			if (++links > MAX_LINKS) {
+				ret = -ELOOP;
+				goto out_err;
+			}
+			ssize_t n = readlinkat(fd, comp, target, sizeof(target) - 1);
+			if (n < 0) {
+				ret = -errno;
+				goto out_err;
+			}
+			target[n] = '\0';
+			if (visit) {
+				_cleanup_free_ char *lp = vd_xasprintf("%s/%s", done.s, comp);
+				visit(ctx, lp, target);
+			}
+			_cleanup_free_ char *rest = vd_xasprintf("%s/%s", target, p);
+			if (target[0] == '/') {
+				int nfd = openat(r->fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+				if (nfd < 0) {
+					ret = -errno;
+					goto out_err;
+				}
+				close(fd);
+				fd = nfd;
+				done.len = 0;
+				done.s[0] = '\0';
+			}
+			free(todo);
+			todo = TAKE_PTR(rest);
+			p = todo;
+			continue;
+		}
+
+		if (last) {
+			*dirfd = TAKE_FD(fd);
+			*name = TAKE_PTR(comp);
+			goto out_ok;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			ret = -ENOTDIR;
+			goto out_err;
+		}
+		int nfd = openat(fd, comp, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (nfd < 0) {
+			ret = -errno;
+			goto out_err;
+		}
+		close(fd);
+		fd = nfd;
+		vd_str_addc(&done, '/');
+		vd_str_add(&done, comp);
+	}
+
+out_ok:
+	if (resolved) {
+		if (strcmp(*name, ".") == 0)
+			*resolved = done.len ? vd_xstrdup(done.s) : vd_xstrdup("/");
+		else
+			*resolved = vd_xasprintf("%s/%s", done.s, *name);
+	}
+	vd_str_done(&done);
+	return 0;
+out_err:
+	vd_str_done(&done);
+	return ret;
+}
+
+static int open_chase(const struct vd_root *r, const char *path, int flags)
+{
+	_cleanup_close_ int dfd = -1;
+	_cleanup_free_ char *name = NULL;
+	int ret = chase(r, path, true, &dfd, &name, NULL, NULL, NULL);
+	if (ret < 0)
+		return ret;
+	int fd = openat(dfd, name, flags | O_CLOEXEC | (strcmp(name, ".") ? O_NOFOLLOW : 0));
+	return fd < 0 ? -errno : fd;
+}
+
+int vd_root_openat(const struct vd_root *r, const char *path, int flags)
+{
+	if (r->use_openat2) {
+		struct open_how how = {
+			.flags = (uint64_t)(flags | O_CLOEXEC),
+			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+		};
+		long fd = syscall(SYS_openat2, r->fd, relative(path), &how, sizeof(how));
+		if (fd >= 0)
+			return (int)fd;
+		/* ENOSYS: kernel < 5.6; EPERM: a seccomp filter that predates it. */
+		if (errno != ENOSYS && errno != EPERM)
+			return -errno;
+	}
+	return open_chase(r, path, flags);
+}
+
+/* Read everything from fd. sysfs attributes produce their text at open time,
+ * procfs files may change between reads: read until EOF, never trust st_size. */
+static int read_fd(int fd, size_t max, char **data, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = vd_xmalloc(cap + 1);
+
+	for (;;) {
+		if (n == cap) {
+			if (cap > max) {
+				free(buf);
+				return -EFBIG;
+			}
+			cap *= 2;
+			buf = vd_xrealloc(buf, cap + 1);
+		}
+		ssize_t k = read(fd, buf + n, cap - n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			int err = -errno;
+			free(buf);
+			return err;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	if (n > max) {
+		free(buf);
+		return -EFBIG;
+	}
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+int vd_root_read(const struct vd_root *r, const char *path, size_t max, char **data, size_t *len)
+{
+	_cleanup_close_ int fd = vd_root_openat(r, path, O_RDONLY | O_NONBLOCK);
+	char *buf = NULL;
+	size_t n = 0;
+	int ret;
+
+	if (fd < 0) {
+		ret = fd;
+	} else {
+		struct stat st;
+		/* A FIFO or device in a fixture must not block or stream forever. */
+		if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode))
+			ret = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		else
+			ret = read_fd(fd, max ? max : VD_ROOT_READ_MAX, &buf, &n);
+	}
+	trace_add(r, VD_TRACE_FILE, path, ret, buf, n, NULL);
+	if (ret < 0)
+		return ret;
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+int vd_root_read_records(const struct vd_root *r, const char *path, size_t max, char **data, size_t *len)
+{
+	_cleanup_close_ int fd = vd_root_openat(r, path, O_RDONLY | O_NONBLOCK);
+	struct vd_str b = {0};
+	struct stat st;
+	int ret = 0;
+
+	if (fd < 0) {
+		ret = fd;
+		goto out;
+	}
+	if (fstat(fd, &st) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	if (S_ISREG(st.st_mode)) {
+		char *buf;
+		size_t n;
+		ret = read_fd(fd, max, &buf, &n);
+		if (ret == 0) {
+			b.s = buf;
+			b.len = b.cap = n;
+		}
+		goto out;
+	}
+	if (!S_ISCHR(st.st_mode)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	/* /dev/kmsg: each read(2) returns one record; EAGAIN ends the buffer,
+	 * EPIPE means records were overwritten while reading (skip ahead). */
+	for (;;) {
+		char rec[8192];
+		ssize_t k = read(fd, rec, sizeof(rec));
+		if (k < 0) {
+			if (errno == EINTR || errno == EPIPE)
+				continue;
+			if (errno != EAGAIN)
+				ret = b.len ? 0 : -errno;
+			break;
+		}
+		if (k == 0)
+			break;
+		if (b.len + (size_t)k > max) {
+			/* Keep the newest records: drop the oldest half. */
+			size_t cut = b.len / 2;
+			const char *nl = memchr(b.s + cut, '\n', b.len - cut);
+			cut = nl ? (size_t)(nl - b.s) + 1 : b.len;
+			memmove(b.s, b.s + cut, b.len - cut);
+			b.len -= cut;
+		}
+		vd_str_addn(&b, rec, (size_t)k);
+	}
+out:
+	trace_add(r, VD_TRACE_FILE, path, ret, b.s, b.len, NULL);
+	if (ret < 0) {
+		vd_str_done(&b);
+		return ret;
+	}
+	*len = b.len;
+	*data = b.s ? b.s : vd_xstrdup("");
+	return 0;
+}
+
+int vd_root_read_line(const struct vd_root *r, const char *path, char **out)
+{
+	char *data;
+	size_t len;
+	int ret = vd_root_read(r, path, 0, &data, &len);
+	if (ret < 0)
+		return ret;
+	if (memchr(data, '\0', len)) {
+		free(data);
+		return -EBADMSG;
+	}
+	char *nl = strchr(data, '\n');
+	if (nl)
+		*nl = '\0';
+	vd_strstrip(data);
+	if (!*data) {
+		free(data);
+		return -ENODATA;
+	}
+	*out = data;
+	return 0;
+}
+
+int vd_root_read_u64(const struct vd_root *r, const char *path, int base, uint64_t *out)
+{
+	_cleanup_free_ char *s = NULL;
+	int ret = vd_root_read_line(r, path, &s);
+	if (ret < 0)
+		return ret;
+	return vd_parse_u64(s, base, out) < 0 ? -EBADMSG : 0;
+}
+
+/* Directory holding the last component (not followed) and its name. */
+static int open_parent(const struct vd_root *r, const char *path, int *dirfd, char **name)
+{
+	const char *rel = relative(path);
+	const char *slash = strrchr(rel, '/');
+	_cleanup_free_ char *dir = slash ? vd_xstrndup(rel, (size_t)(slash - rel)) : vd_xstrdup(".");
+	const char *base = slash ? slash + 1 : rel;
+
+	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		return -EINVAL;
+	int fd = vd_root_openat(r, dir, O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		return fd;
+	*dirfd = fd;
+	*name = vd_xstrdup(base);
+	return 0;
+}
+
+int vd_root_readlink(const struct vd_root *r, const char *path, char **target)
+{
+	_cleanup_close_ int dfd = -1;
+	_cleanup_free_ char *name = NULL;
+	char buf[PATH_MAX];
+	ssize_t n = -1;
+	int ret = open_parent(r, path, &dfd, &name);
+
+	if (ret == 0) {
+		n = readlinkat(dfd, name, buf, sizeof(buf) - 1);
+		ret = n < 0 ? -errno : 0;
+	}
+	if (ret == 0)
+		buf[n] = '\0';
+	trace_add(r, VD_TRACE_LINK, path, ret, ret == 0 ? buf : NULL, ret == 0 ? (size_t)n : 0, NULL);
+	if (ret < 0)
+		return ret;
+	*target = vd_xstrdup(buf);
+	return 0;
+}
+
+int vd_root_readlink_base(const struct vd_root *r, const char *path, char **name)
+{
+	_cleanup_free_ char *t = NULL;
+	int ret = vd_root_readlink(r, path, &t);
+	if (ret < 0)
+		return ret;
+	const char *slash = strrchr(t, '/');
+	const char *base = slash ? slash + 1 : t;
+	if (!*base)
+		return -EBADMSG;
+	*name = vd_xstrdup(base);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int vd_root_list(const struct vd_root *r, const char *path, char ***names)
+{
+	int fd = vd_root_openat(r, path, O_RDONLY | O_DIRECTORY);
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	int ret = 0;
+
+	if (fd < 0) {
+		ret = fd;
+		goto out;
+	}
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		ret = -errno;
+		close(fd);
+		goto out;
+	}
+	struct dirent *de;
+	errno = 0;
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		*VD_PUSH(v, n, cap) = vd_xstrdup(de->d_name);
+		errno = 0;
+	}
+	if (errno)
+		ret = -errno;
+	closedir(d);
+	VD_PUSH(v, n, cap);
+	n--; /* NULL terminator (vd_grow zero-fills) */
+	qsort(v, n, sizeof(*v), cmp_str);
+out:
+	if (r->trace) {
+		struct vd_str s = {0};
+		for (size_t i = 0; ret == 0 && i < n; i++) {
+			vd_str_add(&s, v[i]);
+			vd_str_addc(&s, '\n');
+		}
+		trace_add(r, VD_TRACE_DIR, path, ret, s.s ? s.s : "", s.len, NULL);
+		vd_str_done(&s);
+	}
+	if (ret < 0) {
+		vd_strv_free(v);
+		return ret;
+	}
+	*names = v;
+	return 0;
+}
+
+int vd_root_stat(const struct vd_root *r, const char *path, bool follow, struct stat *st)
+{
+	int ret = 0;
+
+	if (follow) {
+		_cleanup_close_ int fd = vd_root_openat(r, path, O_PATH);
+		if (fd < 0)
+			ret = fd;
+		else if (fstat(fd, st) < 0)
+			ret = -errno;
+	} else {
+		_cleanup_close_ int dfd = -1;
+		_cleanup_free_ char *name = NULL;
+		ret = open_parent(r, path, &dfd, &name);
+		if (ret == 0 && fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW) < 0)
+			ret = -errno;
+	}
+	trace_add(r, VD_TRACE_STAT, path, ret, NULL, 0, ret == 0 ? st : NULL);
+	return ret;
+}
+
+int vd_root_resolve(const struct vd_root *r, const char *path, char **resolved)
+{
+	_cleanup_close_ int dfd = -1;
+	_cleanup_free_ char *name = NULL;
+	_cleanup_free_ char *res = NULL;
+	struct stat st;
+	int ret = chase(r, path, true, &dfd, &name, &res, NULL, NULL);
+	if (ret < 0)
+		return ret;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	*resolved = TAKE_PTR(res);
+	return 0;
+}
+
+int vd_root_abspath(const struct vd_root *r, const char *path, char **abs)
+{
+	_cleanup_free_ char *res = NULL;
+	int ret = vd_root_resolve(r, path, &res);
+	if (ret < 0)
+		return ret;
+	*abs = r->live ? TAKE_PTR(res) : vd_xasprintf("%s%s", r->path, res);
+	return 0;
+}
+
+void vd_root_trace_lib(const struct vd_root *r, const char *path)
+{
+	trace_add(r, VD_TRACE_LIB, path, 0, NULL, 0, NULL);
+}
+
+int vd_root_walk_links(const struct vd_root *r, const char *path, vd_link_visitor visit, void *ctx)
+{
+	_cleanup_close_ int dfd = -1;
+	_cleanup_free_ char *name = NULL;
+	return chase(r, path, true, &dfd, &name, NULL, visit, ctx);
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The root layer: the only code that reads the filesystem. Every path is
+ * resolved under one root directory (default "/", or --root DIR), symlinks
+ * included, so a fixture tree or a collected snapshot is read exactly like a
+ * live host and never escapes into the machine running the tool. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+struct vd_root;
+
+enum {
+	/* Resolve paths in user space (vd_chase) even where openat2() with
+	 * RESOLVE_IN_ROOT exists: a test seam, and what old kernels and
+	 * seccomp-filtered containers fall back to anyway. */
+	VD_ROOT_NO_OPENAT2 = 1u << 0,
+};
+
+/* Files larger than this are refused with -EFBIG unless a caller asks for a
+ * different bound: nothing the inventory reads is legitimately bigger. */
+#define VD_ROOT_READ_MAX (16u << 20)
+
+int vd_root_open(const char *path, unsigned flags, struct vd_root **out);
+void vd_root_free(struct vd_root *r);
+
+/* Canonical absolute path of the root directory. */
+const char *vd_root_path(const struct vd_root *r);
+/* True when the root is the running system's "/": only then do live sources
+ * (the libvirt daemon, the kernel's /dev/kmsg device) mean this host. */
+bool vd_root_is_live(const struct vd_root *r);
+
+/* All functions take root-relative paths written as absolute ones
+ * ("/proc/cmdline") and return 0 or a negative errno. */
+int vd_root_openat(const struct vd_root *r, const char *path, int flags);
+int vd_root_read(const struct vd_root *r, const char *path, size_t max, char **data, size_t *len);
+/* A record device such as /dev/kmsg (one record per read(2), non-blocking,
+ * until EAGAIN) or a regular file holding the same records, as a snapshot
+ * stores it. Keeps the newest records when more than max bytes come. */
+int vd_root_read_records(const struct vd_root *r, const char *path, size_t max, char **data, size_t *len);
+/* First line, whitespace-trimmed; -ENODATA when empty. */
+int vd_root_read_line(const struct vd_root *r, const char *path, char **out);
+int vd_root_read_u64(const struct vd_root *r, const char *path, int base, uint64_t *out);
+int vd_root_readlink(const struct vd_root *r, const char *path, char **target);
+/* Last component of a symlink's target ("vfio-pci" for .../driver). */
+int vd_root_readlink_base(const struct vd_root *r, const char *path, char **name);
+/* Sorted entry names without "." and "..". */
+int vd_root_list(const struct vd_root *r, const char *path, char ***names);
+int vd_root_stat(const struct vd_root *r, const char *path, bool follow, struct stat *st);
+/* Root-relative path with every symlink resolved inside the root; the
+ * path must exist. */
+int vd_root_resolve(const struct vd_root *r, const char *path, char **resolved);
+/* Absolute path for libraries that only take path names (libpci, libkmod,
+ * sd-journal): resolved inside the root first, so the library opens the same
+ * file the root layer would. Not traced: a caller whose library reads
+ * evidence through the path says so with vd_root_trace_lib(). */
+int vd_root_abspath(const struct vd_root *r, const char *path, char **abs);
+
+/* Tracing: with tracing on, every read is recorded with what it returned,
+ * so `collect` can write exactly what a diagnosis looked at. */
+enum vd_trace_kind {
+	VD_TRACE_FILE, /* bytes as read */
+	VD_TRACE_LINK, /* a readlink: target */
+	VD_TRACE_DIR,  /* a listing: the entry names, '\n'-separated */
+	VD_TRACE_STAT, /* only existence and type were looked at */
+	VD_TRACE_LIB,  /* handed to a library: copy the file or tree as it is */
+};
+
+struct vd_trace_entry {
+	enum vd_trace_kind kind;
+	char *path; /* root-relative, as asked */
+	int err;    /* 0 or the negative errno the read returned */
+	char *data;
+	size_t len;
+	struct stat st; /* for STAT: what was seen */
+};
+
+void vd_root_trace_enable(struct vd_root *r);
+/* A file or tree a library will read by path: collect copies it as it is. */
+void vd_root_trace_lib(const struct vd_root *r, const char *path);
+const struct vd_trace_entry *vd_root_trace(const struct vd_root *r, size_t *n);
+/* Hand the trace to the caller and stop tracing. */
+struct vd_trace_entry *vd_root_trace_take(struct vd_root *r, size_t *n);
+void vd_trace_free(struct vd_trace_entry *e, size_t n);
+
+/* Walk a path under the root one component at a time, reporting each symlink
+ * met (root-relative path of the link and its target text). Used by collect to
+ * rebuild sysfs's link structure, and as the resolver where openat2() is
+ * missing. */
+typedef void (*vd_link_visitor)(void *ctx, const char *link_path, const char *target);
+int vd_root_walk_links(const struct vd_root *r, const char *path, vd_link_visitor visit, void *ctx);
