@@ -42,9 +42,8 @@ int cli_error(const char *fmt, ...)
 
 int cli_bad_option(const char *cmd, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_error("%s: unknown option or missing argument (see 'vfio-doctor %s --help')", cmd, cmd);
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+	return cli_error("%s: unknown option or missing argument '%s' (see 'vfio-doctor %s --help')", cmd, arg, cmd);
 }
 
 bool cli_common(struct cli *c, int opt, const char *arg)
@@ -94,6 +93,8 @@ int main(int argc, char **argv)
 	struct cli c = {.color = -1};
 	int opt;
 
+	opterr = 0; /* our own one-line messages instead of getopt's */
+
 	/* Global options come before the command ("+": stop at the first word). */
 	while ((opt = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		if (cli_common(&c, opt, optarg))
@@ -106,7 +107,8 @@ int main(int argc, char **argv)
 			printf("vfio-doctor %s\n", VD_VERSION);
 			return EXIT_OK;
 		default:
-			return cli_error("unknown option (see 'vfio-doctor --help')");
+			return cli_error("unknown option or missing argument '%s' (see 'vfio-doctor --help')",
+					 argv[optind - 1]);
 		}
 	}
 	if (optind >= argc) {

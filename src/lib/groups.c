@@ -63,10 +63,10 @@ static void dev_line(struct vd_str *out, const struct vd_host *h, const struct v
 		vd_str_add(out, ", boot VGA");
 	if (*reset)
 		vd_str_addf(out, ", reset: %s%s", reset, kern ? "" : " (from capabilities)");
-	else if (d->caps.known || d->reset_method_err != -ENOENT)
+	else if (d->caps.known || kern)
 		vd_str_add(out, ", reset: none");
 	else
-		vd_str_add(out, ", reset: unknown (config space needs root)");
+		vd_str_addf(out, ", reset: unknown (%s)", vd_pci_config_reason(d));
 	vd_str_addc(out, '\n');
 }
 

@@ -28,6 +28,8 @@ static void gather_modules(const struct vd_root *root, struct vd_host *h)
 		m->options = mp ? vd_modprobe_options(mp, m->name) : NULL;
 		m->blacklisted = mp && vd_modprobe_blacklisted(mp, m->name);
 	}
+	for (size_t i = 0; mp && i < h->pci.n; i++)
+		h->pci.dev[i].alias_modules = vd_modprobe_alias_modules(mp, h->pci.dev[i].modalias);
 	vd_modprobe_free(mp);
 }
 
@@ -42,6 +44,7 @@ int vd_host_gather(const struct vd_root *root, struct vd_host *h)
 	vd_kernel_gather(root, &h->kernel);
 	vd_cpu_gather(root, &h->cpu);
 	vd_machine_gather(root, &h->machine);
+	vd_os_gather(root, &h->os);
 	vd_iommu_gather(root, &h->iommu);
 	ret = vd_pcilib_new(root, &pl);
 	if (ret < 0)
@@ -59,6 +62,7 @@ void vd_host_done(struct vd_host *h)
 	vd_cpu_done(&h->cpu);
 	vd_kernel_done(&h->kernel);
 	vd_machine_done(&h->machine);
+	vd_os_done(&h->os);
 	for (size_t i = 0; i < h->nmods; i++)
 		free(h->mods[i].options);
 	free(h->mods);

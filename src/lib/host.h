@@ -8,6 +8,7 @@
 #include "kernel.h"
 #include "machine.h"
 #include "modprobe.h"
+#include "os.h"
 #include "pci.h"
 #include "root.h"
 
@@ -27,6 +28,7 @@ struct vd_host {
 	struct vd_cpu cpu;
 	struct vd_kernel kernel;
 	struct vd_machine machine;
+	struct vd_os os;
 	struct vd_modinfo *mods;
 	size_t nmods;
 	bool is_root; /* the tool runs with root privileges */

@@ -122,3 +122,26 @@ bool vd_modprobe_blacklisted(struct vd_modprobe *mp, const char *module)
 		kmod_config_iter_free_iter(it);
 	return found;
 }
+
+char **vd_modprobe_alias_modules(struct vd_modprobe *mp, const char *modalias)
+{
+	struct kmod_list *list = NULL, *it;
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!mp->have_index || !modalias)
+		return NULL;
+	if (kmod_module_new_from_lookup(mp->ctx, modalias, &list) < 0 || !list)
+		return NULL;
+	kmod_list_foreach(it, list) {
+		struct kmod_module *m = kmod_module_get_module(it);
+		const char *name = kmod_module_get_name(m);
+		if (name && !vd_strv_contains(v, name))
+			*VD_PUSH(v, n, cap) = vd_xstrdup(name);
+		kmod_module_unref(m);
+	}
+	kmod_module_unref_list(list);
+	if (v)
+		(void)VD_PUSH(v, n, cap);
+	return v;
+}

@@ -23,4 +23,7 @@ void vd_modprobe_free(struct vd_modprobe *mp);
 enum vd_mod_avail vd_modprobe_available(struct vd_modprobe *mp, const char *module);
 /* "options" lines for module merged as libkmod reads them; NULL if none. */
 char *vd_modprobe_options(struct vd_modprobe *mp, const char *module);
+/* Modules whose aliases match a device's modalias, as modprobe and lspci -k
+ * resolve them (NULL when none or no index). */
+char **vd_modprobe_alias_modules(struct vd_modprobe *mp, const char *modalias);
 bool vd_modprobe_blacklisted(struct vd_modprobe *mp, const char *module);

@@ -2,6 +2,7 @@
 /* PCI inventory, read once through the root layer (see pci.h). */
 #include "pci.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,26 +13,53 @@
 
 #define SYSFS_PCI "/sys/bus/pci/devices"
 
+/* Reads 1..max hex digits; returns the position after them or NULL. */
+static const char *hexfield(const char *p, int max, unsigned *out)
+{
+	unsigned v = 0;
+	int n = 0;
+	for (; n < max && isxdigit((unsigned char)p[n]); n++)
+		v = v * 16 + (unsigned)(isdigit((unsigned char)p[n]) ? p[n] - '0' : (tolower((unsigned char)p[n]) - 'a' + 10));
+	if (n == 0 || isxdigit((unsigned char)p[n]))
+		return NULL;
+	*out = v;
+	return p + n;
+}
+
 int vd_pci_parse_addr(const char *s, unsigned *domain, unsigned *bus, unsigned *dev, unsigned *fn)
 {
-	unsigned d = 0, b, s_, f;
-	int n = 0;
+	unsigned f[4];
+	int nf = 0;
+	const char *p = s;
 
 	if (!s)
 		return -EINVAL;
-	if (sscanf(s, "%x:%x:%x.%x%n", &d, &b, &s_, &f, &n) == 4 && (size_t)n == strlen(s)) {
-		/* full form */
-	} else if (d = 0, n = 0, sscanf(s, "%x:%x.%x%n", &b, &s_, &f, &n) == 3 && (size_t)n == strlen(s)) {
-		/* short form, domain 0 */
-	} else {
+	/* [DDDD:]BB:SS.F, each field hex, as lspci and sysfs write them */
+	for (;;) {
+		p = hexfield(p, nf == 0 ? 4 : 2, &f[nf]);
+		if (!p)
+			return -EINVAL;
+		nf++;
+		if (*p == ':' && nf < 3) {
+			p++;
+			continue;
+		}
+		if (*p == '.' && nf >= 2) {
+			p = hexfield(p + 1, 1, &f[nf]);
+			if (!p || *p)
+				return -EINVAL;
+			nf++;
+			break;
+		}
 		return -EINVAL;
 	}
-	if (d > 0xffff || b > 0xff || s_ > 0x1f || f > 7)
+	unsigned d = nf == 4 ? f[0] : 0, b = f[nf - 3], sl = f[nf - 2], fu = f[nf - 1];
+	if (b > 0xff || sl > 0x1f || fu > 7)
 		return -EINVAL;
 	*domain = d;
 	*bus = b;
-	*dev = s_;
-	*fn = f;
+	*dev = sl;
+	*fn = fu;
 	return 0;
 }
 
@@ -116,7 +144,7 @@ static void read_config(const struct vd_root *root, const char *base, struct vd_
 	d->config = (uint8_t *)data;
 	d->config_len = len;
 	if (len <= 64 && d->config_size > len)
-		d->config_err = geteuid() == 0 ? -EIO : -EACCES;
+		d->config_err = geteuid() == 0 ? -EBADMSG : -EACCES;
 	else if (len < 64)
 		d->config_err = -EBADMSG;
 }
@@ -165,6 +193,9 @@ static void read_attrs(const struct vd_root *root, const char *base, struct vd_p
 		d->resource_err = parse_resource(text, d->bar);
 		free(text);
 	}
+
+	snprintf(p, sizeof(p), "%s/modalias", base);
+	vd_root_read_line(root, p, &d->modalias);
 
 	snprintf(p, sizeof(p), "%s/reset_method", base);
 	d->reset_method_err = vd_root_read_line(root, p, &d->reset_method);
@@ -228,6 +259,8 @@ static void dev_done(struct vd_pci_dev *d)
 	free(d->driver);
 	free(d->driver_module);
 	free(d->driver_override);
+	free(d->modalias);
+	vd_strv_free(d->alias_modules);
 	free(d->config);
 	free(d->reset_method);
 }
@@ -374,4 +407,19 @@ char *vd_pci_reset_methods(const struct vd_pci *pci, const struct vd_pci_dev *d,
 	if (s.len)
 		s.s[--s.len] = '\0';
 	return vd_str_steal(&s);
+}
+
+const char *vd_pci_config_reason(const struct vd_pci_dev *d)
+{
+	switch (d->config_err) {
+	case 0:
+		return d->caps.known ? "config space read" : "config space holds only the 64-byte header";
+	case -ENOENT:
+		return "no config space in this tree";
+	case -EACCES:
+	case -EPERM:
+		return "config space past the header needs root";
+	default:
+		return vd_errno_reason(d->config_err);
+	}
 }

@@ -113,6 +113,8 @@ struct vd_pci_dev {
 	int driver_err;
 	char *driver_module; /* the module providing the driver ("xhci_pci" for xhci_hcd) */
 	char *driver_override;
+	char *modalias;  /* "pci:v000010DEd00001F02sv..." */
+	char **alias_modules; /* modules whose aliases match (lspci -k "Kernel modules"), from host.c */
 	int iommu_group; /* -1: none */
 	int iommu_group_err;
 	int boot_vga; /* -1: attribute absent (not a VGA device) */
@@ -162,6 +164,8 @@ bool vd_pci_on_vfio(const struct vd_pci_dev *d);
 /* Short human label: "NVIDIA Corporation GP104 [GeForce GTX 1070]" or "[10de:1b81]". */
 char *vd_pci_label(const struct vd_pci_dev *d);
 const char *vd_pci_kind(const struct vd_pci_dev *d); /* "VGA compatible controller", ... */
+/* Why capabilities are unknown: "config space needs root", ... */
+const char *vd_pci_config_reason(const struct vd_pci_dev *d);
 
 /* Reset methods: the kernel's list from sysfs reset_method (Linux >= 5.15)
  * when present, else derived from capabilities in the kernel's order

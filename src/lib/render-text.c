@@ -165,7 +165,7 @@ char *vd_render_text(const struct vd_host *h, const struct vd_findings *fs, cons
 	vd_str_addf(&out, "\n%zu passed, %zu info, %zu warning%s, %zu failed, %zu unknown.", counts[VD_PASS],
 		    counts[VD_INFO], counts[VD_WARN], counts[VD_WARN] == 1 ? "" : "s", counts[VD_FAIL], counts[VD_UNKNOWN]);
 	if (counts[VD_FAIL] || counts[VD_WARN])
-		vd_str_add(&out, " 'vfio-doctor explain ID' tells the why; 'vfio-doctor fix' shows the changes.");
+		vd_str_add(&out, " 'vfio-doctor explain ID' tells why each matters.");
 	vd_str_addc(&out, '\n');
 	return vd_str_steal(&out);
 }

@@ -21,11 +21,10 @@ static void acs_evidence(struct vd_finding *f, const struct vd_host *h, const st
 {
 	for (int p = d->parent; p >= 0; p = h->pci.dev[p].parent) {
 		const struct vd_pci_dev *b = &h->pci.dev[p];
-		_cleanup_free_ char *src = vd_xasprintf("/sys/bus/pci/devices/%s/config", b->name);
 		if (!b->caps.known)
-			vd_finding_evidence(f, src, "upstream bridge; capabilities not readable (%s)",
-					    vd_errno_reason(b->config_err ? b->config_err : -EACCES));
-		else if (!b->caps.acs.present)
+			continue; /* nothing to say without its capabilities */
+		_cleanup_free_ char *src = vd_xasprintf("/sys/bus/pci/devices/%s/config", b->name);
+		if (!b->caps.acs.present)
 			vd_finding_evidence(f, src, "upstream bridge without an ACS capability");
 		else
 			vd_finding_evidence(f, src, "upstream bridge with ACS, control %04x", b->caps.acs.ctrl);

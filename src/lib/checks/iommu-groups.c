@@ -2,6 +2,14 @@
 /* iommu-groups: the kernel put PCI functions into IOMMU groups. */
 #include "check.h"
 
+/* Functions the IOMMU never groups and nobody passes: host bridges (the AMD
+ * root complex at 00:00.0) and the IOMMU itself (class 0806; Linux
+ * drivers/iommu/amd/init.c keeps it out of translation). */
+static bool exempt(const struct vd_pci_dev *d)
+{
+	return (d->class24 >> 8) == 0x0600 || (d->class24 >> 8) == 0x0806;
+}
+
 static void run(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out)
 {
 	const struct vd_iommu *io = &h->iommu;
@@ -25,7 +33,7 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 		return;
 	}
 	for (size_t i = 0; i < h->pci.n; i++)
-		if (h->pci.dev[i].iommu_group < 0) {
+		if (h->pci.dev[i].iommu_group < 0 && !exempt(&h->pci.dev[i])) {
 			ungrouped++;
 			if (!example)
 				example = h->pci.dev[i].name;

@@ -20,6 +20,15 @@ static const struct vd_pci_dev *id_twin(const struct vd_host *h, const struct vd
 	return NULL;
 }
 
+static void add_softdep(struct vd_str *soft, const char *mod)
+{
+	if (!mod || vd_streq_dash(mod, "vfio_pci") || vd_streq_dash(mod, "vfio_pci_core"))
+		return;
+	_cleanup_free_ char *line = vd_xasprintf("softdep %s pre: vfio-pci\n", mod);
+	if (!soft->s || !strstr(soft->s, line))
+		vd_str_add(soft, line);
+}
+
 /* The configuration that binds the card's functions at boot: vfio-pci ids=
  * plus a softdep so vfio-pci loads before the drivers that would grab them.
  * Which form works depends on whether vfio-pci is a module (modprobe.d) or
@@ -34,8 +43,14 @@ static void add_binding_fix(struct vd_finding *f, const struct vd_host *h, const
 
 	if (have)
 		vd_str_add(&ids, have);
+	/* The card's functions in address order: they are adjacent in the
+	 * sorted device list, starting at the lowest sibling. */
+	int first = vd_pci_index(&h->pci, gpu);
+	for (size_t i = 0; i < nfn; i++)
+		if (fn[i] < first)
+			first = fn[i];
 	for (size_t i = 0; i <= nfn; i++) {
-		const struct vd_pci_dev *d = i < nfn ? &h->pci.dev[fn[i]] : gpu;
+		const struct vd_pci_dev *d = &h->pci.dev[first + (int)i];
 		_cleanup_free_ char *id = vd_pci_id_str(d);
 		bool present = false;
 		for (const char *p = ids.s; p && *p && !present;) {
@@ -45,16 +60,22 @@ static void add_binding_fix(struct vd_finding *f, const struct vd_host *h, const
 		}
 		if (!present)
 			vd_str_addf(&ids, "%s%s", ids.len ? "," : "", id);
-		const char *mod = d->driver_module;
-		if (mod && !vd_pci_on_vfio(d) && !strstr(soft.s ? soft.s : "", mod))
-			vd_str_addf(&soft, "softdep %s pre: vfio-pci\n", mod);
+		/* Every driver that could claim the function at boot must load
+		 * after vfio-pci: the one bound now and those its modalias
+		 * matches (what lspci -k lists as "Kernel modules"). */
+		add_softdep(&soft, vd_pci_on_vfio(d) ? NULL : d->driver_module);
+		for (char **m = d->alias_modules; m && *m; m++)
+			add_softdep(&soft, *m);
 	}
 	if (vm && vm->state == VD_MOD_BUILTIN) {
 		vd_finding_fix(f, VD_FIX_KPARAM, VD_OP_ADD, "vfio-pci.ids", ids.s);
 	} else {
 		_cleanup_free_ char *body = vd_xasprintf("options vfio-pci ids=%s\n%s", ids.s, soft.s ? soft.s : "");
 		vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, "/etc/modprobe.d/vfio.conf", body);
-		vd_finding_fix(f, VD_FIX_COMMAND, VD_OP_ADD, NULL, "regenerate the initramfs");
+		/* vfio-pci must be in the initramfs to win the race at boot. */
+		const char *cmd = vd_os_initramfs_cmd(&h->os);
+		vd_finding_fix(f, VD_FIX_COMMAND, VD_OP_ADD, NULL,
+			       cmd ? cmd : "regenerate the initramfs with your distribution's tool");
 	}
 	vd_str_done(&ids);
 	vd_str_done(&soft);
@@ -96,7 +117,7 @@ static void check_gpu(const struct vd_check *c, const struct vd_host *h, const s
 				   gpu->name, label, gpu->driver, nfree, nfree == 1 ? "" : "s", nfree == 1 ? "has" : "have",
 				   nfree == 1 ? "it" : "them");
 	} else {
-		f = vd_finding_add(out, c, VD_PASS, gpu->name, "%s (%s) and all %zu other function%s of the card are on vfio-pci.",
+		f = vd_finding_add(out, c, VD_PASS, gpu->name, "%s (%s) and the %zu other function%s of the card are on vfio-pci.",
 				   gpu->name, label, nfn, nfn == 1 ? "" : "s");
 	}
 	_cleanup_free_ char *gsrc = vd_xasprintf("/sys/bus/pci/devices/%s/driver", gpu->name);
