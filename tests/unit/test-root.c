@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The root layer: reads stay inside the root whatever the links say, in both
+ * resolvers (openat2 RESOLVE_IN_ROOT and the user-space chase). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "root.h"
+#include "unit.h"
+#include "util.h"
+
+static char tmpl[] = "/tmp/vd-test-root-XXXXXX";
+
+static void put(const char *rel, const char *text)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/%s", tmpl, rel);
+	FILE *f = fopen(p, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+static void dir(const char *rel)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/%s", tmpl, rel);
+	mkdir(p, 0755);
+}
+
+static void lnk(const char *target, const char *rel)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/%s", tmpl, rel);
+	if (symlink(target, p) < 0)
+		perror(p);
+}
+
+static void build_tree(void)
+{
+	dir("etc");
+	put("etc/hostname", "inside\n");
+	dir("sys");
+	dir("sys/devices");
+	dir("sys/devices/pci0000:00");
+	dir("sys/devices/pci0000:00/0000:00:01.0");
+	put("sys/devices/pci0000:00/0000:00:01.0/vendor", "0x10de\n");
+	dir("sys/bus");
+	dir("sys/bus/pci");
+	dir("sys/bus/pci/drivers");
+	dir("sys/bus/pci/drivers/vfio-pci");
+	dir("sys/bus/pci/devices");
+	lnk("../../../devices/pci0000:00/0000:00:01.0", "sys/bus/pci/devices/0000:00:01.0");
+	lnk("../../../bus/pci/drivers/vfio-pci", "sys/devices/pci0000:00/0000:00:01.0/driver");
+	/* hostile links */
+	lnk("/etc/hostname", "abs");                          /* absolute: must mean ROOT/etc/hostname */
+	lnk("../../../../../../../../../etc/hostname", "up"); /* climbing: clamps at the root */
+	lnk("loop2", "loop1");
+	lnk("loop1", "loop2");
+	lnk("/", "rootlink");
+	put("empty", "");
+	put("multi", "  first line  \nsecond\n");
+	char p[512];
+	snprintf(p, sizeof(p), "%s/fifo", tmpl);
+	mkfifo(p, 0644);
+}
+
+static void test_reads(unsigned flags)
+{
+	struct vd_root *r;
+	char *s = NULL;
+	size_t len;
+
+	CHECK_INT(vd_root_open(tmpl, flags, &r), 0);
+	CHECK(!vd_root_is_live(r));
+
+	CHECK_INT(vd_root_read(r, "/sys/bus/pci/devices/0000:00:01.0/vendor", 0, &s, &len), 0);
+	CHECK_STR(s, "0x10de\n");
+	free(s);
+
+	/* Links that would leave the root land inside it. */
+	CHECK_INT(vd_root_read_line(r, "/abs", &s), 0);
+	CHECK_STR(s, "inside");
+	free(s);
+	CHECK_INT(vd_root_read_line(r, "up", &s), 0);
+	CHECK_STR(s, "inside");
+	free(s);
+	CHECK_INT(vd_root_read_line(r, "/rootlink/rootlink/etc/hostname", &s), 0);
+	CHECK_STR(s, "inside");
+	free(s);
+	CHECK_INT(vd_root_read_line(r, "/../../../etc/hostname", &s), 0);
+	CHECK_STR(s, "inside");
+	free(s);
+
+	CHECK_INT(vd_root_read(r, "/loop1", 0, &s, &len), -ELOOP);
+	CHECK_INT(vd_root_read(r, "/missing/file", 0, &s, &len), -ENOENT);
+	CHECK_INT(vd_root_read(r, "/etc", 0, &s, &len), -EISDIR);
+	/* A FIFO must not block the reader. */
+	CHECK_INT(vd_root_read(r, "/fifo", 0, &s, &len), -EINVAL);
+	CHECK_INT(vd_root_read_line(r, "/empty", &s), -ENODATA);
+	CHECK_INT(vd_root_read_line(r, "/multi", &s), 0);
+	CHECK_STR(s, "first line");
+	free(s);
+	/* bounded reads */
+	CHECK_INT(vd_root_read(r, "/multi", 4, &s, &len), -EFBIG);
+
+	uint64_t v;
+	CHECK_INT(vd_root_read_u64(r, "/sys/bus/pci/devices/0000:00:01.0/vendor", 16, &v), 0);
+	CHECK_INT(v, 0x10de);
+	CHECK_INT(vd_root_read_u64(r, "/multi", 16, &v), -EBADMSG);
+
+	CHECK_INT(vd_root_readlink_base(r, "/sys/bus/pci/devices/0000:00:01.0/driver", &s), 0);
+	CHECK_STR(s, "vfio-pci");
+	free(s);
+	CHECK_INT(vd_root_readlink(r, "/abs", &s), 0);
+	CHECK_STR(s, "/etc/hostname");
+	free(s);
+
+	CHECK_INT(vd_root_resolve(r, "/sys/bus/pci/devices/0000:00:01.0", &s), 0);
+	CHECK_STR(s, "/sys/devices/pci0000:00/0000:00:01.0");
+	free(s);
+	CHECK_INT(vd_root_resolve(r, "/up", &s), 0);
+	CHECK_STR(s, "/etc/hostname");
+	free(s);
+	CHECK_INT(vd_root_resolve(r, "/nothere", &s), -ENOENT);
+
+	char **names;
+	CHECK_INT(vd_root_list(r, "/sys/bus/pci/devices", &names), 0);
+	CHECK_INT(vd_strv_len(names), 1);
+	CHECK_STR(names[0], "0000:00:01.0");
+	vd_strv_free(names);
+	CHECK_INT(vd_root_list(r, "/", &names), 0);
+	CHECK_STR(names[0], "abs"); /* sorted */
+	vd_strv_free(names);
+
+	struct stat st;
+	CHECK_INT(vd_root_stat(r, "/abs", false, &st), 0);
+	CHECK(S_ISLNK(st.st_mode));
+	CHECK_INT(vd_root_stat(r, "/abs", true, &st), 0);
+	CHECK(S_ISREG(st.st_mode));
+
+	char *abs;
+	CHECK_INT(vd_root_abspath(r, "/up", &abs), 0);
+	char expect[600];
+	snprintf(expect, sizeof(expect), "%s/etc/hostname", vd_root_path(r));
+	CHECK_STR(abs, expect);
+	free(abs);
+	vd_root_free(r);
+}
+
+static void visit(void *ctx, const char *link, const char *target)
+{
+	struct vd_str *s = ctx;
+	vd_str_addf(s, "%s>%s;", link, target);
+}
+
+static void test_trace_and_walk(void)
+{
+	struct vd_root *r;
+	char *s;
+	size_t len, n;
+
+	vd_root_open(tmpl, 0, &r);
+	vd_root_trace_enable(r);
+	vd_root_read(r, "/etc/hostname", 0, &s, &len);
+	free(s);
+	vd_root_read(r, "/missing", 0, &s, &len);
+	const struct vd_trace_entry *e = vd_root_trace(r, &n);
+	CHECK_INT(n, 2);
+	CHECK(e[0].kind == VD_TRACE_FILE && e[0].err == 0 && e[0].len == 7);
+	CHECK_STR(e[0].data, "inside\n");
+	CHECK_INT(e[1].err, -ENOENT);
+	struct vd_trace_entry *t = vd_root_trace_take(r, &n);
+	vd_trace_free(t, n);
+	CHECK(vd_root_trace(r, &n) == NULL && n == 0);
+
+	struct vd_str w = {0};
+	CHECK_INT(vd_root_walk_links(r, "/sys/bus/pci/devices/0000:00:01.0/driver", visit, &w), 0);
+	CHECK_STR(w.s, "/sys/bus/pci/devices/0000:00:01.0>../../../devices/pci0000:00/0000:00:01.0;"
+		       "/sys/devices/pci0000:00/0000:00:01.0/driver>../../../bus/pci/drivers/vfio-pci;");
+	vd_str_done(&w);
+	vd_root_free(r);
+}
+
+int main(void)
+{
+	if (!mkdtemp(tmpl))
+		return 2;
+	build_tree();
+	test_reads(0);
+	test_reads(VD_ROOT_NO_OPENAT2);
+	test_trace_and_walk();
+	struct vd_root *r;
+	CHECK_INT(vd_root_open("/nonexistent/root", 0, &r), -ENOENT);
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpl);
+	if (system(cmd) != 0)
+		return 2;
+	return unit_done("test-root");
+}

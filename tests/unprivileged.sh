@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Without root, check still runs and says what it could not read.
+. "$(dirname "$0")/lib.sh"
+
+if [ "$(id -u)" -ne 0 ]; then
+	runas() { "$@"; }
+else
+	command -v setpriv >/dev/null || { echo "SKIP: setpriv missing"; exit 77; }
+	runas() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
+fi
+chmod 755 "$TMP"
+
+# The live host (this machine).
+runas ${VD_WRAP:-} "$VD" check --json >"$TMP/live.json" 2>"$TMP/err"; rc=$?
+[ $rc -le 1 ] && json_ok "$TMP/live.json" && ok "live check as nobody (exit $rc)" || fail "live check as nobody: exit $rc $(cat "$TMP/err")"
+runas ${VD_WRAP:-} "$VD" groups >/dev/null 2>"$TMP/err"; rc=$?
+[ $rc -le 1 ] && ok "live groups as nobody" || fail "live groups as nobody: exit $rc"
+
+# A fixture whose config spaces are root-only, as sysfs makes everything past
+# the header for an unprivileged reader.
+cp -a "$HOSTS/amd-ryzen-two-gpus" "$TMP/h"
+chmod -R a+rX "$TMP/h"
+find "$TMP/h" -name config -type f -exec chmod 600 {} \;
+runas ${VD_WRAP:-} "$VD" --root "$TMP/h" --no-color groups >"$TMP/g.txt" 2>"$TMP/err"; rc=$?
+[ $rc -eq 0 ] && ok "fixture groups as nobody" || fail "fixture groups as nobody: exit $rc $(cat "$TMP/err")"
+grep -q 'needs root' "$TMP/g.txt" && ok "groups says config space needs root" || fail "groups does not say why reset is unknown"
+runas ${VD_WRAP:-} "$VD" --root "$TMP/h" check --json >"$TMP/c.json" 2>"$TMP/err"; rc=$?
+[ $rc -le 1 ] && json_ok "$TMP/c.json" && ok "fixture check as nobody" || fail "fixture check as nobody: exit $rc"
+
+# collect as nobody: works, and says what it could not read.
+mkdir "$TMP/out" && chmod 777 "$TMP/out"
+runas ${VD_WRAP:-} "$VD" --root "$TMP/h" collect -o "$TMP/out/snap" 2>"$TMP/err"; rc=$?
+[ $rc -eq 0 ] && grep -q 'not root' "$TMP/err" && ok "collect as nobody warns" || fail "collect as nobody: exit $rc $(cat "$TMP/err")"
+finish
