@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# bash completion for vfio-doctor
+_vfio_doctor()
+{
+	local cur prev words cword
+	_init_completion || return
+	local cmds="check explain groups collect help"
+	local global="--root --json --no-color --color --help --version"
+	local cmd="" i
+	for ((i = 1; i < cword; i++)); do
+		case ${words[i]} in
+		--root) ((i++)) ;;
+		-*) ;;
+		*) cmd=${words[i]}; break ;;
+		esac
+	done
+	case $prev in
+	--root) _filedir -d; return ;;
+	-o|--output) _filedir; return ;;
+	--only)
+		local ids
+		ids=$(vfio-doctor check --list 2>/dev/null | awk '{print $1}')
+		COMPREPLY=($(compgen -W "$ids" -- "${cur##*,}"))
+		return ;;
+	esac
+	case $cmd in
+	"") COMPREPLY=($(compgen -W "$cmds $global" -- "$cur")) ;;
+	check) COMPREPLY=($(compgen -W "--only --list --quiet --verbose $global" -- "$cur")) ;;
+	explain)
+		local ids
+		ids=$(vfio-doctor check --list 2>/dev/null | awk '{print $1}')
+		COMPREPLY=($(compgen -W "$ids --json" -- "$cur")) ;;
+	groups) COMPREPLY=($(compgen -W "$global" -- "$cur")) ;;
+	collect) COMPREPLY=($(compgen -W "-o --output --no-logs $global" -- "$cur")) ;;
+	esac
+}
+complete -F _vfio_doctor vfio-doctor

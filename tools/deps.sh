@@ -1,0 +1,20 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Debian 12 packages: "build" to build and run vfio-doctor, "test" adds what
+# the test suite runs (valgrind, setpriv, python3 for fixtures and JSON checks).
+set -eu
+build="build-essential meson ninja-build pkg-config pciutils libpci-dev libxml2-dev libjson-c-dev
+       libkmod-dev libarchive-dev libvirt-dev libsystemd-dev"
+test="$build valgrind python3 util-linux tar"
+case "${1:-build}" in
+build) pkgs=$build ;;
+test) pkgs=$test ;;
+*) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+missing=$(for p in $pkgs; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || echo "$p"; done)
+if [ -n "$missing" ]; then
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing
+fi
