@@ -12,6 +12,7 @@ regenerates each one and compares, so the two cannot drift apart.
 
 usage: mkhost.py SPEC OUTDIR [--ids PCI_IDS]   (--ids: also write a pci.ids subset)
        mkhost.py --ids-only ROOT PCI_IDS        (pci.ids subset for a collected tree)
+       mkhost.py --prune ROOT                   (drop empty directories, which git cannot keep)
 """
 import json
 import os
@@ -128,8 +129,9 @@ class Host:
         if loaded is not None:
             lines = ["%s 16384 0 - Live 0x0000000000000000" % name for name in loaded]
             write(self.p("proc/modules"), "".join(l + "\n" for l in lines))
+        # Every module kobject (loaded or built in) has a uevent attribute.
         for name in (loaded or []) + m.get("builtin", []):
-            os.makedirs(self.p("sys/module", name), exist_ok=True)
+            write(self.p("sys/module", name, "uevent"), "")
         for mod, params in self.spec.get("params", {}).items():
             for k, v in params.items():
                 write(self.p("sys/module", mod, "parameters", k), v + "\n")
@@ -186,11 +188,11 @@ class Host:
             drv = d.get("driver")
             if drv:
                 ddir = self.p("sys/bus/pci/drivers", drv)
-                os.makedirs(ddir, exist_ok=True)
+                write(os.path.join(ddir, "uevent"), "")
                 link(os.path.join(dp, "driver"), relto(dp, ddir))
                 if d.get("module") and not os.path.lexists(os.path.join(ddir, "module")):
                     link(os.path.join(ddir, "module"), relto(ddir, self.p("sys/module", d["module"])))
-                    os.makedirs(self.p("sys/module", d["module"]), exist_ok=True)
+                    write(self.p("sys/module", d["module"], "uevent"), "")
 
     def iommu(self):
         io = self.spec.get("iommu")
@@ -284,8 +286,19 @@ def ids_subset(ids, ids_path, out):
           "# Subset of pci.ids (https://pci-ids.ucw.cz) for this fixture; see tests/hosts/README.md\n" + "".join(keep))
 
 
+def prune_empty_dirs(root):
+    """git stores no empty directories: remove them, so the committed tree
+    and a fresh build are the same tree."""
+    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
+        if dirpath != root and not os.listdir(dirpath):
+            os.rmdir(dirpath)
+
+
 def main():
     args = sys.argv[1:]
+    if args and args[0] == "--prune":
+        prune_empty_dirs(args[1])
+        return
     if args and args[0] == "--ids-only":
         # For collected trees (this-vm): only add the pci.ids subset.
         ids_subset(tree_ids(args[1]), args[2], args[1])
@@ -315,6 +328,7 @@ def main():
         shutil.rmtree(out)
     os.makedirs(out)
     Host(spec, out).build()
+    prune_empty_dirs(out)
     if ids:
         ids_subset(spec_ids(spec), ids, out)
     elif saved is not None:
