@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -623,6 +624,122 @@ int vd_root_abspath(const struct vd_root *r, const char *path, char **abs)
 		return ret;
 	*abs = r->live ? TAKE_PTR(res) : vd_xasprintf("%s%s", r->path, res);
 	return 0;
+}
+
+int vd_root_write_attr(const struct vd_root *r, const char *path, const char *data, size_t len)
+{
+	_cleanup_close_ int fd = vd_root_openat(r, path, O_WRONLY | O_NOCTTY);
+	if (fd < 0)
+		return fd;
+	ssize_t k = write(fd, data, len);
+	if (k < 0)
+		return -errno;
+	return (size_t)k == len ? 0 : -EIO;
+}
+
+int vd_root_mkdirs(const struct vd_root *r, const char *path, mode_t mode)
+{
+	_cleanup_free_ char *p = vd_xstrdup(relative(path));
+	_cleanup_close_ int fd = openat(r->fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	for (char *s = p, *next; s && *s; s = next) {
+		next = strchr(s, '/');
+		if (next)
+			*next++ = '\0';
+		if (!*s || strcmp(s, ".") == 0)
+			continue;
+		if (strcmp(s, "..") == 0)
+			return -EINVAL;
+		if (mkdirat(fd, s, mode) < 0 && errno != EEXIST)
+			return -errno;
+		/* Never walk through a symlink planted where a directory goes. */
+		int nfd = openat(fd, s, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0)
+			return errno == ELOOP ? -ENOTDIR : -errno;
+		close(fd);
+		fd = nfd;
+	}
+	return 0;
+}
+
+int vd_root_write_atomic(const struct vd_root *r, const char *path, const char *data, size_t len, mode_t mode)
+{
+	_cleanup_close_ int dfd = -1;
+	_cleanup_free_ char *name = NULL;
+	char tmp[64];
+	int ret = open_parent(r, path, &dfd, &name);
+
+	if (ret < 0)
+		return ret;
+	/* The parent was opened O_PATH; renameat and openat need a real dir fd. */
+	int real = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (real < 0)
+		return -errno;
+	close(dfd);
+	dfd = real;
+
+	struct stat st;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL; /* never replace a link or device */
+
+	int fd = -1;
+	for (unsigned i = 0; i < 100 && fd < 0; i++) {
+		snprintf(tmp, sizeof(tmp), ".#vfio-doctor.%ld.%u", (long)getpid(), i);
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			return -errno;
+	}
+	if (fd < 0)
+		return -EEXIST;
+	for (size_t off = 0; off < len;) {
+		ssize_t k = write(fd, data + off, len - off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			ret = -errno;
+			goto fail;
+		}
+		off += (size_t)k;
+	}
+	if (fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		ret = -errno;
+		goto fail;
+	}
+	fd = -1;
+	if (renameat(dfd, tmp, dfd, name) < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	if (fsync(dfd) < 0)
+		return -errno;
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlinkat(dfd, tmp, 0);
+	return ret;
+}
+
+int vd_root_unlink(const struct vd_root *r, const char *path)
+{
+	_cleanup_close_ int dfd = -1;
+	_cleanup_free_ char *name = NULL;
+	int ret = open_parent(r, path, &dfd, &name);
+	if (ret < 0)
+		return ret;
+	int real = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (real < 0)
+		return -errno;
+	ret = unlinkat(real, name, 0) < 0 ? -errno : 0;
+	close(real);
+	return ret;
 }
 
 void vd_root_trace_lib(const struct vd_root *r, const char *path)

@@ -58,6 +58,24 @@ int vd_root_resolve(const struct vd_root *r, const char *path, char **resolved);
  * evidence through the path says so with vd_root_trace_lib(). */
 int vd_root_abspath(const struct vd_root *r, const char *path, char **abs);
 
+/* Writing. Paths resolve inside the root exactly as reads do, so --root
+ * applies changes to a fixture or snapshot and never outside it.
+ *
+ * vd_root_write_attr: write to an existing file in one write(2), as sysfs and
+ * procfs attributes want ("1" to .../rom, a value to a parameter); no
+ * create, no truncate.
+ *
+ * vd_root_write_atomic: replace (or create) a regular file: a temporary
+ * file in the same directory, fsync, rename over the target, fsync of the
+ * directory (systemd's write_string_file_atomic_at()). The parent
+ * directories must exist (vd_root_mkdirs). mode applies to the new file. */
+int vd_root_write_attr(const struct vd_root *r, const char *path, const char *data, size_t len);
+int vd_root_write_atomic(const struct vd_root *r, const char *path, const char *data, size_t len, mode_t mode);
+/* mkdir -p inside the root (mode for the directories created). */
+int vd_root_mkdirs(const struct vd_root *r, const char *path, mode_t mode);
+/* Remove a file (not a directory) inside the root. */
+int vd_root_unlink(const struct vd_root *r, const char *path);
+
 /* Tracing: with tracing on, every read is recorded with what it returned,
  * so `collect` can write exactly what a diagnosis looked at. */
 enum vd_trace_kind {

@@ -7,27 +7,10 @@
 #include "unit.h"
 #include "util.h"
 
-static char *slurp(const char *rel, size_t *len)
-{
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/%s", FIXTURES, rel);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	struct vd_str s = {0};
-	char buf[4096];
-	size_t k;
-	while ((k = fread(buf, 1, sizeof(buf), f)) > 0)
-		vd_str_addn(&s, buf, k);
-	fclose(f);
-	*len = s.len;
-	return vd_str_steal(&s);
-}
-
 static void test_amd(void)
 {
 	size_t len;
-	char *t = slurp("amd-ryzen-two-gpus/proc/cpuinfo", &len);
+	char *t = unit_slurp("amd-ryzen-two-gpus/proc/cpuinfo", &len);
 	struct vd_cpu c;
 	CHECK(t != NULL);
 	CHECK_INT(vd_cpuinfo_parse(t, len, &c), 0);
@@ -51,7 +34,7 @@ static void test_amd(void)
 static void test_intel(void)
 {
 	size_t len;
-	char *t = slurp("intel-nvidia-desktop/proc/cpuinfo", &len);
+	char *t = unit_slurp("intel-nvidia-desktop/proc/cpuinfo", &len);
 	struct vd_cpu c;
 	CHECK_INT(vd_cpuinfo_parse(t, len, &c), 0);
 	CHECK(c.vendor == VD_CPU_INTEL);

@@ -10,23 +10,10 @@
 #include "unit.h"
 #include "util.h"
 
-static uint8_t *slurp(const char *rel, size_t *len)
-{
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/%s", FIXTURES, rel);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	uint8_t *b = vd_xmalloc(8192);
-	*len = fread(b, 1, 8192, f);
-	fclose(f);
-	return b;
-}
-
 static void test_navi(struct vd_pcilib *pl)
 {
 	size_t len;
-	uint8_t *cfg = slurp("amd-ryzen-two-gpus/sys/devices/pci0000:00/0000:00:03.1/0000:07:00.0/0000:08:00.0/"
+	uint8_t *cfg = (uint8_t *)unit_slurp("amd-ryzen-two-gpus/sys/devices/pci0000:00/0000:00:03.1/0000:07:00.0/0000:08:00.0/"
 			     "0000:09:00.0/config",
 			     &len);
 	struct vd_pci_caps c;
@@ -82,7 +69,7 @@ static void test_navi(struct vd_pcilib *pl)
 static void test_virtio(struct vd_pcilib *pl)
 {
 	size_t len;
-	uint8_t *cfg = slurp("this-vm/sys/devices/pci0000:00/0000:00:01.0/config", &len);
+	uint8_t *cfg = (uint8_t *)unit_slurp("this-vm/sys/devices/pci0000:00/0000:00:01.0/config", &len);
 	struct vd_pci_caps c;
 
 	CHECK(cfg != NULL);

@@ -183,6 +183,47 @@ static void test_trace_and_walk(void)
 	vd_root_free(r);
 }
 
+static void test_writes(unsigned flags)
+{
+	struct vd_root *r;
+	char *s;
+	struct stat st;
+
+	vd_root_open(tmpl, flags, &r);
+	CHECK_INT(vd_root_mkdirs(r, "/etc/modprobe.d", 0755), 0);
+	CHECK_INT(vd_root_write_atomic(r, "/etc/modprobe.d/vfio.conf", "options a\n", 10, 0644), 0);
+	CHECK_INT(vd_root_read_line(r, "/etc/modprobe.d/vfio.conf", &s), 0);
+	CHECK_STR(s, "options a");
+	free(s);
+	CHECK_INT(vd_root_write_atomic(r, "/etc/modprobe.d/vfio.conf", "b\n", 2, 0600), 0);
+	CHECK_INT(vd_root_read_line(r, "/etc/modprobe.d/vfio.conf", &s), 0);
+	CHECK_STR(s, "b");
+	free(s);
+	CHECK_INT(vd_root_stat(r, "/etc/modprobe.d/vfio.conf", false, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	/* no temporary file left behind */
+	char **names;
+	vd_root_list(r, "/etc/modprobe.d", &names);
+	CHECK_INT(vd_strv_len(names), 1);
+	vd_strv_free(names);
+	/* a path through an absolute symlink is written inside the root */
+	CHECK_INT(vd_root_write_atomic(r, "/rootlink/etc/written", "x", 1, 0644), 0);
+	CHECK_INT(vd_root_stat(r, "/etc/written", false, &st), 0);
+	/* never replace a symlink or a directory */
+	CHECK_INT(vd_root_write_atomic(r, "/abs", "x", 1, 0644), -EINVAL);
+	CHECK_INT(vd_root_write_atomic(r, "/etc", "x", 1, 0644), -EISDIR);
+	/* mkdirs does not walk through a planted symlink, nor climb */
+	CHECK_INT(vd_root_mkdirs(r, "/rootlink/x", 0755), -ENOTDIR);
+	CHECK_INT(vd_root_mkdirs(r, "/../x", 0755), -EINVAL);
+	/* attributes: existing files only */
+	CHECK_INT(vd_root_write_attr(r, "/etc/hostname", "inside\n", 7), 0);
+	CHECK_INT(vd_root_write_attr(r, "/etc/nothere", "1", 1), -ENOENT);
+	CHECK_INT(vd_root_unlink(r, "/etc/written"), 0);
+	CHECK_INT(vd_root_unlink(r, "/etc/modprobe.d/vfio.conf"), 0);
+	CHECK_INT(vd_root_unlink(r, "/etc/written"), -ENOENT);
+	vd_root_free(r);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpl))
@@ -191,6 +232,8 @@ int main(void)
 	test_reads(0);
 	test_reads(VD_ROOT_NO_OPENAT2);
 	test_trace_and_walk();
+	test_writes(0);
+	test_writes(VD_ROOT_NO_OPENAT2);
 	struct vd_root *r;
 	CHECK_INT(vd_root_open("/nonexistent/root", 0, &r), -ENOENT);
 	char cmd[600];

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int unit_failures, unit_checks;
@@ -44,3 +45,33 @@ static inline int unit_done(const char *name)
 	fprintf(stderr, "%s: %d checks, %d failed\n", name, unit_checks, unit_failures);
 	return unit_failures ? 1 : 0;
 }
+
+#ifdef FIXTURES
+/* The bytes of a file under tests/hosts (NUL-terminated), NULL if missing. */
+static inline char *unit_slurp(const char *rel, size_t *len)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", FIXTURES, rel);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 8192, n = 0, k;
+	char *b = malloc(cap + 1);
+	while (b && (k = fread(b + n, 1, cap - n, f)) > 0) {
+		n += k;
+		if (n == cap) {
+			char *nb = realloc(b, (cap *= 2) + 1);
+			if (!nb) {
+				free(b);
+				b = NULL;
+			}
+			b = nb;
+		}
+	}
+	fclose(f);
+	if (b)
+		b[n] = '\0';
+	*len = n;
+	return b;
+}
+#endif
