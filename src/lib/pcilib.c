@@ -27,7 +27,8 @@ struct vd_pcilib {
  * the library, and libpci's callback signature is why. */
 static _Thread_local jmp_buf *pcilib_unwind;
 
-_Noreturn static void pcilib_error(char *msg, ...)
+static void pcilib_error(char *msg, ...) __attribute__((noreturn));
+static void pcilib_error(char *msg, ...)
 {
 	(void)msg;
 	if (pcilib_unwind)

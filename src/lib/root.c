@@ -742,6 +742,28 @@ int vd_root_unlink(const struct vd_root *r, const char *path)
 	return ret;
 }
 
+int vd_read_user_file(const char *path, size_t max, char **data, size_t *len)
+{
+	struct vd_root *r = NULL;
+	_cleanup_free_ char *abs = NULL;
+	int ret;
+
+	if (!path || !*path)
+		return -EINVAL;
+	if (path[0] != '/') {
+		char cwd[PATH_MAX];
+		if (!getcwd(cwd, sizeof(cwd)))
+			return -errno;
+		abs = vd_xasprintf("%s/%s", cwd, path);
+	}
+	ret = vd_root_open("/", 0, &r);
+	if (ret < 0)
+		return ret;
+	ret = vd_root_read(r, abs ? abs : path, max, data, len);
+	vd_root_free(r);
+	return ret;
+}
+
 void vd_root_trace_lib(const struct vd_root *r, const char *path)
 {
 	trace_add(r, VD_TRACE_LIB, path, 0, NULL, 0, NULL);

@@ -76,6 +76,11 @@ int vd_root_mkdirs(const struct vd_root *r, const char *path, mode_t mode);
 /* Remove a file (not a directory) inside the root. */
 int vd_root_unlink(const struct vd_root *r, const char *path);
 
+/* A file named on the command line (a ROM dump, a domain XML, a saved log),
+ * relative to the working directory: read through a root at "/" so the same
+ * bounds, FIFO refusal and error reasons apply as for host evidence. */
+int vd_read_user_file(const char *path, size_t max, char **data, size_t *len);
+
 /* Tracing: with tracing on, every read is recorded with what it returned,
  * so `collect` can write exactly what a diagnosis looked at. */
 enum vd_trace_kind {

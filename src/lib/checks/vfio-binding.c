@@ -125,7 +125,6 @@ static void check_gpu(const struct vd_check *c, const struct vd_host *h, const s
 	for (size_t i = 0; i < nfn; i++) {
 		const struct vd_pci_dev *s = &h->pci.dev[fn[i]];
 		_cleanup_free_ char *src = vd_xasprintf("/sys/bus/pci/devices/%s/driver", s->name);
-		_cleanup_free_ char *sl = vd_pci_label(s);
 		vd_finding_evidence(f, src, "%s (%s [%04x:%04x])", s->driver ? s->driver : "none", vd_pci_kind(s), s->vendor,
 				    s->device);
 	}
