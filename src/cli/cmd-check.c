@@ -9,11 +9,16 @@
 
 static void help(void)
 {
-	printf("usage: vfio-doctor check [--root DIR] [--json] [--only ID,...] [--list] [--quiet] [--verbose]\n\n"
+	printf("usage: vfio-doctor check [--root DIR] [--json] [--only ID,...] [--list] [--quiet] [--verbose]\n"
+	       "                         [--log FILE]... [--boot N] [--no-logs]\n\n"
 	       "  --only ID,...  run only these checks\n"
 	       "  --list         list the checks and exit\n"
 	       "  --quiet        leave out what passed\n"
-	       "  --verbose      show evidence under passing findings too\n\n"
+	       "  --verbose      show evidence under passing findings too\n"
+	       "  --log FILE     read this saved kernel log (dmesg or journalctl output) instead of\n"
+	       "                 this boot's; may be given several times\n"
+	       "  --boot N       the kernel log of an earlier boot from the journal (-1: the one before)\n"
+	       "  --no-logs      do not read logs\n\n"
 	       "Exit status: 0 nothing failed, 1 something failed, 2 usage or internal error.\n");
 }
 
@@ -40,12 +45,18 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		{"list", no_argument, NULL, 'l'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
+		{"log", required_argument, NULL, 'L'},
+		{"boot", required_argument, NULL, 'b'},
+		{"no-logs", no_argument, NULL, 'N'},
 		{0},
 	};
 	struct vd_render_opts ro = {0};
 	const char *only = NULL;
 	bool list = false;
-	int opt;
+	int opt, boot = 0;
+	struct vd_host_opts ho = {0};
+	char **logs = NULL;
+	size_t nlogs = 0, caplogs = 0;
 
 	while ((opt = getopt_long(argc, argv, "ho:lqv", opts, NULL)) != -1) {
 		if (cli_common(c, opt, optarg))
@@ -66,22 +77,46 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		case 'v':
 			ro.verbose = true;
 			break;
+		case 'L':
+			*VD_PUSH(logs, nlogs, caplogs) = optarg;
+			break;
+		case 'b':
+			if (vd_parse_int(optarg, &boot) < 0 || boot > 0) {
+				free(logs);
+				return cli_error("check: --boot takes 0 or a negative number (-1: the boot before this one)");
+			}
+			break;
+		case 'N':
+			ho.log.skip = true;
+			break;
 		default:
+			free(logs);
 			return cli_bad_option("check", argc, argv);
 		}
 	}
-	if (optind < argc)
+	if (optind < argc) {
+		free(logs);
 		return cli_error("check: unexpected argument '%s'", argv[optind]);
-	if (list)
+	}
+	if (list) {
+		free(logs);
 		return list_checks(c);
+	}
+	if (logs)
+		(void)VD_PUSH(logs, nlogs, caplogs); /* NULL-terminate */
+	ho.log.files = logs;
+	ho.log.boot = boot;
 
 	struct vd_root *root;
-	if (cli_open_root(c, &root))
+	if (cli_open_root(c, &root)) {
+		free(logs);
 		return EXIT_USAGE;
+	}
 	struct vd_host h;
 	struct vd_findings fs = {0};
 	char *bad = NULL;
-	int ret = vd_host_gather(root, &h);
+	int ret = vd_host_gather(root, &ho, &h);
+	free(logs);
 	if (ret < 0) {
 		vd_root_free(root);
 		return cli_error("check: could not gather the host: %s", strerror(-ret));

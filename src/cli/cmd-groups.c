@@ -27,7 +27,8 @@ int cmd_groups(struct cli *c, int argc, char **argv)
 	if (cli_open_root(c, &root))
 		return EXIT_USAGE;
 	struct vd_host h;
-	int ret = vd_host_gather(root, &h);
+	struct vd_host_opts ho = {.log = {.skip = true}};
+	int ret = vd_host_gather(root, &ho, &h);
 	if (ret < 0) {
 		vd_root_free(root);
 		return cli_error("groups: could not gather the host: %s", strerror(-ret));

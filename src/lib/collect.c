@@ -300,16 +300,11 @@ static int write_tree(struct vd_root *root, int outfd, const struct vd_collect_o
 	struct vd_host h;
 	size_t n;
 
+	struct vd_host_opts ho = {.log = {.skip = !o->logs}};
 	vd_root_trace_enable(root);
-	int ret = vd_host_gather(root, &h);
+	int ret = vd_host_gather(root, &ho, &h);
 	if (ret == 0)
 		vd_host_done(&h);
-	if (o->logs) {
-		char *log = NULL;
-		size_t len;
-		if (vd_root_read_records(root, "/dev/kmsg", 64u << 20, &log, &len) == 0)
-			free(log);
-	}
 	struct vd_trace_entry *e = vd_root_trace_take(root, &n);
 	if (ret < 0) {
 		vd_trace_free(e, n);

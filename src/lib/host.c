@@ -33,7 +33,7 @@ static void gather_modules(const struct vd_root *root, struct vd_host *h)
 	vd_modprobe_free(mp);
 }
 
-int vd_host_gather(const struct vd_root *root, struct vd_host *h)
+int vd_host_gather(const struct vd_root *root, const struct vd_host_opts *opts, struct vd_host *h)
 {
 	struct vd_pcilib *pl = NULL;
 	int ret;
@@ -52,6 +52,7 @@ int vd_host_gather(const struct vd_root *root, struct vd_host *h)
 	vd_pci_gather(root, pl, &h->pci);
 	vd_pcilib_free(pl);
 	gather_modules(root, h);
+	vd_klog_gather(root, opts ? &opts->log : NULL, &h->log);
 	return 0;
 }
 
@@ -63,6 +64,7 @@ void vd_host_done(struct vd_host *h)
 	vd_kernel_done(&h->kernel);
 	vd_machine_done(&h->machine);
 	vd_os_done(&h->os);
+	vd_klog_done(&h->log);
 	for (size_t i = 0; i < h->nmods; i++)
 		free(h->mods[i].options);
 	free(h->mods);

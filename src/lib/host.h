@@ -6,6 +6,7 @@
 #include "cpu.h"
 #include "iommu.h"
 #include "kernel.h"
+#include "klog.h"
 #include "machine.h"
 #include "modprobe.h"
 #include "os.h"
@@ -21,6 +22,11 @@ struct vd_modinfo {
 	bool blacklisted;
 };
 
+/* What to gather besides the always-read sysfs/procfs facts. */
+struct vd_host_opts {
+	struct vd_log_opts log;
+};
+
 struct vd_host {
 	const struct vd_root *root;
 	struct vd_pci pci;
@@ -29,12 +35,14 @@ struct vd_host {
 	struct vd_kernel kernel;
 	struct vd_machine machine;
 	struct vd_os os;
+	struct vd_klog log;
 	struct vd_modinfo *mods;
 	size_t nmods;
 	bool is_root; /* the tool runs with root privileges */
 };
 
-int vd_host_gather(const struct vd_root *root, struct vd_host *out);
+/* opts NULL: defaults (this boot's kernel log, libvirt logs). */
+int vd_host_gather(const struct vd_root *root, const struct vd_host_opts *opts, struct vd_host *out);
 void vd_host_done(struct vd_host *h);
 
 const struct vd_modinfo *vd_host_module(const struct vd_host *h, const char *name);
