@@ -4,11 +4,12 @@
 # findings, on this machine and on every fixture host.
 . "$(dirname "$0")/lib.sh"
 
-same() { # same NAME ROOT_A ROOT_B: check --json and groups --json agree
-	local n=$1 a=$2 b=$3
+same() { # same NAME ROOT_A ROOT_B [check options]: check --json and groups --json agree
+	local n=$1 a=$2 b=$3; shift 3
 	for cmd in check groups; do
-		vd --root "$a" "$cmd" --json | norm "$a" >"$TMP/$n.a.$cmd"
-		vd --root "$b" "$cmd" --json | norm "$b" >"$TMP/$n.b.$cmd"
+		local extra=(); [ "$cmd" = check ] && extra=("$@")
+		vd --root "$a" "$cmd" --json "${extra[@]}" | norm "$a" >"$TMP/$n.a.$cmd"
+		vd --root "$b" "$cmd" --json "${extra[@]}" | norm "$b" >"$TMP/$n.b.$cmd"
 		if diff -u "$TMP/$n.a.$cmd" "$TMP/$n.b.$cmd"; then ok "$n: $cmd replays"; else fail "$n: $cmd differs after collect"; fi
 	done
 }
@@ -18,7 +19,7 @@ vd collect -o "$TMP/live" 2>/dev/null || fail "collect on this machine"
 same live / "$TMP/live"
 vd collect --no-logs -o "$TMP/live-nolog" 2>/dev/null || fail "collect --no-logs"
 [ ! -e "$TMP/live-nolog/dev/kmsg" ] && ok "--no-logs leaves the kernel log out" || fail "--no-logs still wrote dev/kmsg"
-same live-nolog / "$TMP/live-nolog"
+same live-nolog / "$TMP/live-nolog" --no-logs
 
 # As a tarball.
 vd collect -o "$TMP/snap.tar.gz" 2>/dev/null || fail "collect -o .tar.gz"

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "finding.h"
 #include "host.h"
@@ -24,6 +25,13 @@ extern const struct vd_check *const vd_checks[];
 extern const size_t vd_nchecks;
 
 const struct vd_check *vd_check_find(const char *id);
+/* Shared by checks: a log event as evidence ("path:line", the message). */
+void vd_evidence_log(struct vd_finding *f, const struct vd_host *h, const struct vd_log_event *e);
+/* A PCI function as evidence: its sysfs path, label and driver. */
+void vd_evidence_dev(struct vd_finding *f, const struct vd_pci_dev *d, const char *what);
+/* Does any GPU on vfio-pci share d's slot (d a GPU, its audio, USB...)? */
+bool vd_on_passthrough_card(const struct vd_host *h, const struct vd_pci_dev *d);
+
 /* Run every check, or those named in the comma-separated list only (NULL:
  * all). -EINVAL with *bad set to the first unknown id. */
 int vd_checks_run(const struct vd_host *h, const char *only, struct vd_findings *out, char **bad);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "gpu.h"
 
 #define CHECK(name) extern const struct vd_check vd_check_##name;
 #include "checks/list.h"
@@ -59,4 +60,28 @@ int vd_checks_run(const struct vd_host *h, const char *only, struct vd_findings 
 		if (!only || listed(only, vd_checks[i]->id))
 			vd_checks[i]->run(vd_checks[i], h, out);
 	return 0;
+}
+
+void vd_evidence_log(struct vd_finding *f, const struct vd_host *h, const struct vd_log_event *e)
+{
+	_cleanup_free_ char *where = vd_klog_where(&h->log, e);
+	vd_finding_evidence(f, where, "%s", e->text);
+}
+
+void vd_evidence_dev(struct vd_finding *f, const struct vd_pci_dev *d, const char *what)
+{
+	_cleanup_free_ char *label = vd_pci_label(d);
+	_cleanup_free_ char *src = vd_xasprintf("/sys/bus/pci/devices/%s", d->name);
+	vd_finding_evidence(f, src, "%s [%04x:%04x], driver %s%s%s", label, d->vendor, d->device,
+			    d->driver ? d->driver : "none", what ? ", " : "", what ? what : "");
+}
+
+bool vd_on_passthrough_card(const struct vd_host *h, const struct vd_pci_dev *d)
+{
+	for (size_t i = 0; i < h->pci.n; i++) {
+		const struct vd_pci_dev *g = &h->pci.dev[i];
+		if (vd_pci_is_gpu(g) && vd_pci_same_slot(g, d) && vd_gpu_role(g) == VD_GPU_PASSTHROUGH)
+			return true;
+	}
+	return false;
 }

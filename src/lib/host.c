@@ -52,6 +52,8 @@ int vd_host_gather(const struct vd_root *root, const struct vd_host_opts *opts, 
 	vd_pci_gather(root, pl, &h->pci);
 	vd_pcilib_free(pl);
 	gather_modules(root, h);
+	vd_iomem_gather(root, &h->iomem);
+	vd_userland_gather(root, &h->user);
 	vd_klog_gather(root, opts ? &opts->log : NULL, &h->log);
 	return 0;
 }
@@ -65,6 +67,8 @@ void vd_host_done(struct vd_host *h)
 	vd_machine_done(&h->machine);
 	vd_os_done(&h->os);
 	vd_klog_done(&h->log);
+	vd_iomem_done(&h->iomem);
+	vd_userland_done(&h->user);
 	for (size_t i = 0; i < h->nmods; i++)
 		free(h->mods[i].options);
 	free(h->mods);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cpu.h"
+#include "iomem.h"
 #include "iommu.h"
 #include "kernel.h"
 #include "klog.h"
@@ -12,6 +13,7 @@
 #include "os.h"
 #include "pci.h"
 #include "root.h"
+#include "userland.h"
 
 /* Modules whose availability and modprobe.d configuration matter. */
 struct vd_modinfo {
@@ -36,6 +38,8 @@ struct vd_host {
 	struct vd_machine machine;
 	struct vd_os os;
 	struct vd_klog log;
+	struct vd_iomem iomem;
+	struct vd_userland user;
 	struct vd_modinfo *mods;
 	size_t nmods;
 	bool is_root; /* the tool runs with root privileges */

@@ -107,10 +107,34 @@ class Host:
             write(self.p("proc/sys", name.replace(".", "/")), val + "\n")
         if s.get("kvm_gid") is not None:
             write(self.p("dev/kvm"), "vfio-doctor-devnode c 10 232 0660 0 %d\n" % s["kvm_gid"])
+        if s.get("iomem"):
+            with open(os.path.join(HERE, s["iomem"])) as f:
+                write(self.p("proc/iomem"), f.read())
+        if s.get("uefi"):
+            write(self.p("sys/firmware/efi/fw_platform_size"), "64\n")
         for t in s.get("acpi_tables", []):
             write(self.p("sys/firmware/acpi/tables", t), b"", 0o400)
         self.devices()
         self.iommu()
+        self.kmsg()
+
+    def kmsg(self):
+        """Published dmesg lines as /dev/kmsg records (Documentation/ABI/testing/
+        dev-kmsg: "prio,seq,usec,flags;message"), the form collect stores.
+        Only the layout changes: the timestamp becomes microseconds, the
+        sequence number counts up, the priority is 6 (info)."""
+        files = self.spec.get("kmsg")
+        if not files:
+            return
+        out = []
+        for rel in files:
+            with open(os.path.join(HERE, rel)) as f:
+                for line in f:
+                    m = re.match(r"^\[\s*(\d+)\.(\d{6})\]\s(.*)$", line.rstrip("\n"))
+                    if m:
+                        usec = int(m.group(1)) * 1000000 + int(m.group(2))
+                        out.append("6,%d,%d,-;%s\n" % (len(out), usec, m.group(3)))
+        write(self.p("dev/kmsg"), "".join(out))
 
     def cpuinfo(self):
         c = self.spec["cpuinfo"]

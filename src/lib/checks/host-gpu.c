@@ -94,25 +94,6 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 	for (size_t i = 0; i < h->pci.n; i++)
 		if (vd_pci_is_gpu(&h->pci.dev[i]))
 			gpu_evidence(f, &h->pci.dev[i]);
-
-	/* The boot display handed to a VM: the firmware framebuffer sits in
-	 * its BAR until the kernel lets go of it. */
-	for (size_t i = 0; i < h->pci.n; i++) {
-		const struct vd_pci_dev *d = &h->pci.dev[i];
-		if (!vd_pci_is_gpu(d) || d->boot_vga != 1 || vd_gpu_role(d) != VD_GPU_PASSTHROUGH)
-			continue;
-		_cleanup_free_ char *label = vd_pci_label(d);
-		_cleanup_free_ char *src = vd_xasprintf("/sys/bus/pci/devices/%s/boot_vga", d->name);
-		f = vd_finding_add(out, c, VD_INFO, d->name,
-				   "The passthrough GPU %s (%s) is the firmware's boot display: the boot framebuffer "
-				   "(efifb, vesafb, simplefb or simpledrm) can hold its memory, which shows up as "
-				   "\"BAR can't reserve\" errors or a host stuck at a black screen.",
-				   d->name, label);
-		vd_finding_evidence(f, src, "1");
-		vd_finding_hint(f, "Make the other GPU the primary display in the firmware setup if it allows, or "
-				   "keep the framebuffer off this card with video=efifb:off (UEFI) / video=vesafb:off "
-				   "(legacy boot).");
-	}
 }
 
 const struct vd_check vd_check_host_gpu = {
