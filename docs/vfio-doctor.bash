@@ -16,7 +16,7 @@ _vfio_doctor()
 	done
 	case $prev in
 	--root) _filedir -d; return ;;
-	-o|--output) _filedir; return ;;
+	-o|--output|--log) _filedir; return ;;
 	--only)
 		local ids
 		ids=$(vfio-doctor check --list 2>/dev/null | awk '{print $1}')
@@ -25,7 +25,7 @@ _vfio_doctor()
 	esac
 	case $cmd in
 	"") COMPREPLY=($(compgen -W "$cmds $global" -- "$cur")) ;;
-	check) COMPREPLY=($(compgen -W "--only --list --quiet --verbose $global" -- "$cur")) ;;
+	check) COMPREPLY=($(compgen -W "--only --list --quiet --verbose --log --boot --no-logs $global" -- "$cur")) ;;
 	explain)
 		local ids
 		ids=$(vfio-doctor check --list 2>/dev/null | awk '{print $1}')
