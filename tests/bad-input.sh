@@ -59,6 +59,39 @@ grep -q 'Fedora' "$TMP/out.json" && ok "absolute link stayed in the root" || fai
 fresh; rm "$TMP/h/proc/cmdline"; ln -s ../../../../../../../../../etc/os-release "$TMP/h/proc/cmdline"; run_ok "relative link climbing out"
 grep -q 'Fedora' "$TMP/out.json" && ok "climbing link clamped at the root" || fail "climbing link left the root"
 
+# Names and contents that are not UTF-8 must still give valid JSON.
+fresh; rm "$TMP/h/$GPU/driver"; ln -s $'../../../../bus/pci/drivers/vfio\xff\xfe-pci' "$TMP/h/$GPU/driver"
+printf 'BOOT_IMAGE=/vmlinuz \xc3\x28 \xed\xa0\x80 \xf4\x90\x80\x80 quiet\n' >"$TMP/h/proc/cmdline"
+run_ok "non-UTF-8 driver name and command line"
+python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8", errors="strict"))' "$TMP/out.json" &&
+	ok "JSON stays UTF-8" || fail "invalid UTF-8 in JSON"
+${VD_WRAP:-} "$VD" --root "$TMP/h" groups --json >"$TMP/g.json" 2>/dev/null
+python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8", errors="strict"))' "$TMP/g.json" &&
+	ok "groups JSON stays UTF-8" || fail "invalid UTF-8 in groups JSON"
+
+# A 50 MB log line with an anchor at its end: bounded memory, no crash.
+fresh; { head -c 52428800 /dev/zero | tr '\0' 'x'; echo " vfio-pci 0000:01:00.0: BAR 3: can't reserve [mem 0x1-0x2]"; } >"$TMP/long.log"
+/usr/bin/time -f %M -o "$TMP/rss" ${VD_WRAP:-} "$VD" --root "$TMP/h" check --json --log "$TMP/long.log" --only bar-reserve >"$TMP/out.json" 2>/dev/null; rc=$?
+[ $rc -le 1 ] && json_ok "$TMP/out.json" && ok "50 MB log line (exit $rc)" || fail "50 MB log line: exit $rc"
+if [ -z "${VD_WRAP:-}" ]; then
+	rss=$(tail -1 "$TMP/rss"); [ "$rss" -lt 65536 ] && ok "50 MB line read in ${rss} KB" || fail "50 MB line took ${rss} KB"
+fi
+
+# Files rewritten while they are read.
+fresh
+( for i in $(seq 1 400); do
+	head -c $((RANDOM % 5000)) /dev/urandom >"$TMP/h/proc/cpuinfo.new" && mv "$TMP/h/proc/cpuinfo.new" "$TMP/h/proc/cpuinfo"
+	head -c $((RANDOM % 300)) /dev/urandom >"$TMP/h/$GPU/config"
+  done ) &
+writer=$!
+bad=0
+for i in $(seq 1 15); do
+	timeout 20 ${VD_WRAP:-} "$VD" --root "$TMP/h" check --json >/dev/null 2>&1; rc=$?
+	[ $rc -le 1 ] || bad=$((bad + 1))
+done
+wait $writer
+[ $bad -eq 0 ] && ok "files changing while read" || fail "files changing while read: $bad bad runs"
+
 # Every file in the tree emptied at once.
 fresh; find "$TMP/h" -type f -exec sh -c ': >"$1"' _ {} \; ; run_ok "every file empty"
 # Every file truncated to its first 3 bytes.

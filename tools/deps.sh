@@ -6,7 +6,7 @@
 set -eu
 build="build-essential meson ninja-build pkg-config pciutils libpci-dev libxml2-dev libjson-c-dev
        libkmod-dev libarchive-dev libvirt-dev libsystemd-dev"
-test="$build valgrind python3 util-linux tar clang libclang-rt-14-dev systemd-journal-remote"
+test="$build valgrind python3 util-linux tar clang libclang-rt-14-dev systemd-journal-remote time"
 case "${1:-build}" in
 build) pkgs=$build ;;
 test) pkgs=$test ;;

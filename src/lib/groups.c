@@ -125,16 +125,17 @@ static json_object *dev_json(const struct vd_host *h, const struct vd_pci_dev *d
 	snprintf(id, sizeof(id), "%04x", d->device);
 	json_object_object_add(o, "device_id", json_object_new_string(id));
 	json_object_object_add(o, "class", json_object_new_string(cls));
-	json_object_object_add(o, "vendor", d->vendor_name ? json_object_new_string(d->vendor_name) : NULL);
-	json_object_object_add(o, "device", d->device_name ? json_object_new_string(d->device_name) : NULL);
-	json_object_object_add(o, "class_name", d->class_name ? json_object_new_string(d->class_name) : NULL);
-	json_object_object_add(o, "driver", d->driver ? json_object_new_string(d->driver) : NULL);
+	json_object_object_add(o, "vendor", vd_json_string(d->vendor_name));
+	json_object_object_add(o, "device", vd_json_string(d->device_name));
+	json_object_object_add(o, "class_name", vd_json_string(d->class_name));
+	json_object_object_add(o, "driver", vd_json_string(d->driver));
 	json_object_object_add(o, "gpu", json_object_new_boolean(vd_pci_is_gpu(d)));
 	json_object_object_add(o, "card_function", json_object_new_boolean(card_function(h, d)));
 	json_object_object_add(o, "boot_vga", json_object_new_boolean(d->boot_vga == 1));
 	for (const char *p = reset; *p;) {
 		size_t w = strcspn(p, " ");
-		json_object_array_add(r, json_object_new_string_len(p, (int)w));
+		_cleanup_free_ char *m = vd_xstrndup(p, w);
+		json_object_array_add(r, vd_json_string(m));
 		p += w;
 		while (*p == ' ')
 			p++;
@@ -154,7 +155,7 @@ char *vd_groups_json(const struct vd_host *h)
 		json_object *o = json_object_new_object(), *devs = json_object_new_array();
 		const char *note = group_note(h, grp->id);
 		json_object_object_add(o, "id", json_object_new_int(grp->id));
-		json_object_object_add(o, "type", grp->type ? json_object_new_string(grp->type) : NULL);
+		json_object_object_add(o, "type", vd_json_string(grp->type));
 		json_object_object_add(o, "gpu_isolated",
 				       note ? json_object_new_boolean(strstr(note, "isolated") != NULL) : NULL);
 		for (size_t i = 0; i < h->pci.n; i++)

@@ -19,6 +19,12 @@ struct vd_render_opts {
 char *vd_render_json(const struct vd_host *h, const struct vd_findings *fs);
 char *vd_render_text(const struct vd_host *h, const struct vd_findings *fs, const struct vd_render_opts *o);
 
+/* Valid UTF-8 copy of s: invalid sequences replaced by U+FFFD. */
+char *vd_utf8_clean(const char *s);
+/* A json-c string of vd_utf8_clean(s); NULL (JSON null) for NULL. */
+struct json_object;
+struct json_object *vd_json_string(const char *s);
+
 /* Shared by renderers of other commands. */
 const char *vd_sev_label(enum vd_severity s); /* "PASS", "INFO", ... */
 const char *vd_sev_color(enum vd_severity s); /* ANSI sequence */

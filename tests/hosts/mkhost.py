@@ -181,9 +181,15 @@ class Host:
             cfg = None
             if d.get("config"):
                 src = d["config"]
-                if src["file"] not in dumps:
-                    dumps[src["file"]] = parse_dumps(src["file"])
-                cfg = bytes(dumps[src["file"]][src["device"]])
+                if "binary" in src:  # raw config bytes (bench's synthetic hosts)
+                    if src["binary"] not in dumps:
+                        with open(os.path.join(HERE, src["binary"]), "rb") as f:
+                            dumps[src["binary"]] = f.read()
+                    cfg = dumps[src["binary"]]
+                else:
+                    if src["file"] not in dumps:
+                        dumps[src["file"]] = parse_dumps(src["file"])
+                    cfg = bytes(dumps[src["file"]][src["device"]])
                 write(os.path.join(dp, "config"), cfg)
             vend, dev = d["id"].split(":")
             sv, sd = d.get("subsys", "0000:0000").split(":")
@@ -194,6 +200,8 @@ class Host:
             write(os.path.join(dp, "class"), "0x%s\n" % d["class"])
             write(os.path.join(dp, "revision"), "0x%s\n" % d.get("rev", "00"))
             write(os.path.join(dp, "driver_override"), "%s\n" % d.get("driver_override", "(null)"))
+            if d.get("irq") is not None:
+                write(os.path.join(dp, "irq"), "%d\n" % d["irq"])
             bars = [(0, 0, 0)] * 13
             for i, b in enumerate(d.get("bars", [])):
                 if b:
