@@ -27,6 +27,26 @@ mkdir "$TMP/untar" && tar -xzf "$TMP/snap.tar.gz" -C "$TMP/untar" || fail "tar c
 same tarball / "$TMP/untar"
 tar -tzf "$TMP/snap.tar.gz" | grep -q '^sys/bus/pci/devices/' && ok "tarball holds sys/bus/pci/devices" || fail "tarball lacks sys/bus/pci/devices"
 
+# The tarball itself as --root: unpacked for the run, removed after.
+before=$(ls /tmp | grep -c vfio-doctor-snapshot)
+vd --root "$TMP/snap.tar.gz" check --json | norm "$TMP/snap.tar.gz" | sed 's|"root": "[^"]*"|"root": "@ROOT@"|' >"$TMP/tar.check"
+vd check --json | norm / >"$TMP/live.check"
+diff -u "$TMP/live.check" "$TMP/tar.check" && ok "check --root snapshot.tar.gz replays" || fail "check --root tarball differs"
+[ "$(ls /tmp | grep -c vfio-doctor-snapshot)" = "$before" ] && ok "unpacked snapshot removed" || fail "unpacked snapshot left in /tmp"
+
+# A hostile tarball: ".." and absolute names are refused, nothing lands outside.
+python3 - "$TMP/evil.tar.gz" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w:gz") as t:
+    for name in ("proc/cmdline", "../vd-evil-escape", "/tmp/vd-evil-abs"):
+        data = b"x\n"
+        i = tarfile.TarInfo(name); i.size = len(data)
+        t.addfile(i, io.BytesIO(data))
+PY
+vd --root "$TMP/evil.tar.gz" check >/dev/null 2>"$TMP/evil.err"; rc=$?
+[ $rc -eq 2 ] && grep -q "cannot unpack" "$TMP/evil.err" && ok "hostile tarball refused" || fail "hostile tarball: exit $rc"
+[ ! -e /tmp/vd-evil-escape ] && [ ! -e /tmp/vd-evil-abs ] && ok "nothing written outside" || fail "tarball wrote outside"
+
 # Refuses to mix into an existing snapshot.
 expect_exit 2 "collect into an existing snapshot" -- vd collect -o "$TMP/live" 2>/dev/null
 

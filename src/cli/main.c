@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "collect.h"
 #include "config.h"
 
 static const struct {
@@ -66,10 +67,31 @@ bool cli_common(struct cli *c, int opt, const char *arg)
 	}
 }
 
+/* A snapshot tarball given as --root is unpacked for the run; the CLI owns
+ * the temporary directory and removes it at exit. */
+static char *unpacked;
+
+static void remove_unpacked(void)
+{
+	vd_snapshot_remove(unpacked);
+	free(unpacked);
+}
+
 int cli_open_root(const struct cli *c, struct vd_root **root)
 {
 	const char *path = c->root ? c->root : "/";
-	int ret = vd_root_open(path, 0, root);
+	int ret;
+
+	if (vd_is_tarball(path)) {
+		ret = vd_snapshot_extract(path, &unpacked);
+		if (ret < 0 && ret != -EISDIR)
+			return cli_error("--root %s: cannot unpack the snapshot: %s", path, strerror(-ret));
+		if (ret == 0) {
+			atexit(remove_unpacked);
+			path = unpacked;
+		}
+	}
+	ret = vd_root_open(path, 0, root);
 	if (ret < 0)
 		return cli_error("--root %s: %s", path, strerror(-ret));
 	return 0;

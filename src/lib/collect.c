@@ -328,7 +328,7 @@ static int write_tree(struct vd_root *root, int outfd, const struct vd_collect_o
 	return 0;
 }
 
-static bool is_tarball(const char *out)
+bool vd_is_tarball(const char *out)
 {
 	size_t n = strlen(out);
 	return (n > 7 && strcmp(out + n - 7, ".tar.gz") == 0) || (n > 4 && strcmp(out + n - 4, ".tgz") == 0);
@@ -406,7 +406,7 @@ int vd_collect(struct vd_root *root, const char *out, const struct vd_collect_op
 	memset(st, 0, sizeof(*st));
 	*where = NULL;
 
-	if (!is_tarball(out)) {
+	if (!vd_is_tarball(out)) {
 		if (mkdir(out, 0755) < 0 && errno != EEXIST)
 			return -errno;
 		_cleanup_close_ int fd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -435,4 +435,84 @@ int vd_collect(struct vd_root *root, const char *out, const struct vd_collect_op
 		ret = archive_tree(tmpl, out);
 	nftw(tmpl, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return ret;
+}
+
+int vd_snapshot_extract(const char *tarball, char **dir)
+{
+	char tmpl[] = "/tmp/vfio-doctor-snapshot-XXXXXX";
+	struct archive *a, *w;
+	struct archive_entry *e;
+	struct stat st;
+	int ret = 0;
+
+	/* A directory that happens to be named *.tar.gz is a root as it is. */
+	if (stat(tarball, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	a = archive_read_new();
+	w = archive_write_disk_new();
+	if (!mkdtemp(tmpl)) {
+		archive_read_free(a);
+		archive_write_free(w);
+		return -errno;
+	}
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	/* Names are checked below (relative, no ".."), then placed under
+	 * the temporary directory, which is why NOABSOLUTEPATHS cannot be
+	 * used; SECURE_SYMLINKS still refuses to write through a link. */
+	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+						  ARCHIVE_EXTRACT_PERM);
+	if (archive_read_open_filename(a, tarball, 1 << 16) != ARCHIVE_OK) {
+		ret = -EBADMSG;
+		goto out;
+	}
+	for (;;) {
+		int r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r != ARCHIVE_OK) {
+			ret = -EBADMSG;
+			break;
+		}
+		/* Only what a snapshot holds: files, directories, symlinks. */
+		mode_t t = archive_entry_filetype(e);
+		if (t != AE_IFREG && t != AE_IFDIR && t != AE_IFLNK)
+			continue;
+		const char *name = archive_entry_pathname(e);
+		if (!name || name[0] == '/' || strcmp(name, "..") == 0 || strncmp(name, "../", 3) == 0 ||
+		    strstr(name, "/../") || (strlen(name) >= 3 && strcmp(name + strlen(name) - 3, "/..") == 0)) {
+			ret = -EINVAL;
+			break;
+		}
+		_cleanup_free_ char *to = vd_xasprintf("%s/%s", tmpl, name);
+		archive_entry_set_pathname(e, to);
+		if (archive_write_header(w, e) != ARCHIVE_OK) {
+			ret = -EINVAL;
+			break;
+		}
+		const void *buf;
+		size_t len;
+		la_int64_t off;
+		while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK)
+			if (archive_write_data_block(w, buf, len, off) != ARCHIVE_OK)
+				break;
+		archive_write_finish_entry(w);
+	}
+out:
+	archive_read_free(a);
+	archive_write_free(w);
+	if (ret < 0) {
+		vd_snapshot_remove(tmpl);
+		return ret;
+	}
+	*dir = vd_xstrdup(tmpl);
+	return 0;
+}
+
+void vd_snapshot_remove(const char *dir)
+{
+	if (dir)
+		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

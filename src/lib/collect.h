@@ -20,3 +20,10 @@ struct vd_collect_stats {
  * error *where names the path. */
 int vd_collect(struct vd_root *root, const char *out, const struct vd_collect_opts *o, struct vd_collect_stats *st,
 	       char **where);
+
+/* Unpack a snapshot tarball into a new temporary directory (*dir, to be
+ * removed with vd_snapshot_remove); -EISDIR when the name is a directory. Entries are written with libarchive's
+ * secure flags: no absolute paths, no "..", no writing through symlinks. */
+int vd_snapshot_extract(const char *tarball, char **dir);
+void vd_snapshot_remove(const char *dir);
+bool vd_is_tarball(const char *path);
