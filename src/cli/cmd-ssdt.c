@@ -9,8 +9,16 @@
 int cmd_ssdt(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {CLI_COMMON_OPTIONS, {"output", required_argument, NULL, 'o'}, {0}};
-	const char *out = NULL;
+	const char *out = NULL, *table = NULL;
 	int opt;
+
+	/* "ssdt battery -o FILE": the table's name comes first. */
+	if (argc > 1 && argv[1][0] != '-') {
+		table = argv[1];
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
 
 	while ((opt = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		if (cli_common(c, opt, optarg))
@@ -28,10 +36,12 @@ int cmd_ssdt(struct cli *c, int argc, char **argv)
 			return cli_bad_option("ssdt", argc, argv);
 		}
 	}
-	if (optind >= argc || strcmp(argv[optind], "battery") != 0)
+	if (!table && optind < argc)
+		table = argv[optind++];
+	if (!table || strcmp(table, "battery") != 0)
 		return cli_error("ssdt: which table? 'vfio-doctor ssdt battery -o FILE'");
-	if (optind + 1 < argc)
-		return cli_error("ssdt: unexpected argument '%s'", argv[optind + 1]);
+	if (optind < argc)
+		return cli_error("ssdt: unexpected argument '%s'", argv[optind]);
 	if (!out)
 		return cli_error("ssdt battery: -o FILE is required");
 	struct vd_str t = {0};
