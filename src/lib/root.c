@@ -868,24 +868,34 @@ int vd_root_can_write(const struct vd_root *r, const char *path)
 	}
 }
 
-int vd_read_user_file(const char *path, size_t max, char **data, size_t *len)
+/* A root at "/" and path made absolute against the working directory:
+ * files named on the command line go through the same layer as evidence. */
+static int user_root(const char *path, struct vd_root **r, char **abs)
 {
-	struct vd_root *r = NULL;
-	_cleanup_free_ char *abs = NULL;
-	int ret;
-
 	if (!path || !*path)
 		return -EINVAL;
 	if (path[0] != '/') {
 		char cwd[PATH_MAX];
 		if (!getcwd(cwd, sizeof(cwd)))
 			return -errno;
-		abs = vd_xasprintf("%s/%s", cwd, path);
+		*abs = vd_xasprintf("%s/%s", cwd, path);
+	} else {
+		*abs = vd_xstrdup(path);
 	}
-	ret = vd_root_open("/", 0, &r);
+	int ret = vd_root_open("/", 0, r);
+	if (ret < 0)
+		free(TAKE_PTR(*abs));
+	return ret;
+}
+
+int vd_read_user_file(const char *path, size_t max, char **data, size_t *len)
+{
+	struct vd_root *r = NULL;
+	_cleanup_free_ char *abs = NULL;
+	int ret = user_root(path, &r, &abs);
 	if (ret < 0)
 		return ret;
-	ret = vd_root_read(r, abs ? abs : path, max, data, len);
+	ret = vd_root_read(r, abs, max, data, len);
 	vd_root_free(r);
 	return ret;
 }
@@ -894,20 +904,10 @@ int vd_write_user_file(const char *path, const char *data, size_t len, mode_t mo
 {
 	struct vd_root *r = NULL;
 	_cleanup_free_ char *abs = NULL;
-	int ret;
-
-	if (!path || !*path)
-		return -EINVAL;
-	if (path[0] != '/') {
-		char cwd[PATH_MAX];
-		if (!getcwd(cwd, sizeof(cwd)))
-			return -errno;
-		abs = vd_xasprintf("%s/%s", cwd, path);
-	}
-	ret = vd_root_open("/", 0, &r);
+	int ret = user_root(path, &r, &abs);
 	if (ret < 0)
 		return ret;
-	ret = vd_root_write_atomic(r, abs ? abs : path, data, len, mode);
+	ret = vd_root_write_atomic(r, abs, data, len, mode);
 	vd_root_free(r);
 	return ret;
 }
