@@ -4,7 +4,7 @@ _vfio_doctor()
 {
 	local cur prev words cword
 	_init_completion || return
-	local cmds="check explain groups collect help"
+	local cmds="check explain groups collect fix undo ssdt help"
 	local global="--root --json --no-color --color --help --version"
 	local cmd="" i
 	for ((i = 1; i < cword; i++)); do
@@ -17,6 +17,7 @@ _vfio_doctor()
 	case $prev in
 	--root) _filedir -d; return ;;
 	-o|--output|--log) _filedir; return ;;
+	--from) _filedir json; return ;;
 	--only)
 		local ids
 		ids=$(vfio-doctor check --list 2>/dev/null | awk '{print $1}')
@@ -32,6 +33,9 @@ _vfio_doctor()
 		COMPREPLY=($(compgen -W "$ids --json" -- "$cur")) ;;
 	groups) COMPREPLY=($(compgen -W "$global" -- "$cur")) ;;
 	collect) COMPREPLY=($(compgen -W "-o --output --no-logs $global" -- "$cur")) ;;
+	fix) COMPREPLY=($(compgen -W "--only --from --apply $global" -- "$cur")) ;;
+	undo) COMPREPLY=($(compgen -W "--list $global" -- "$cur")) ;;
+	ssdt) COMPREPLY=($(compgen -W "battery -o --output $global" -- "$cur")) ;;
 	esac
 }
 complete -F _vfio_doctor vfio-doctor

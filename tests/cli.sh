@@ -25,6 +25,12 @@ one_line_error "explain unknown id" -- vd explain nope
 one_line_error "explain without id" -- vd explain
 one_line_error "collect without -o" -- vd collect
 one_line_error "groups with an argument" -- vd groups extra
+one_line_error "fix with an argument" -- vd --root "$HOSTS/this-vm" fix extra
+one_line_error "fix --from a missing file" -- vd --root "$HOSTS/this-vm" fix --from /nonexistent.json
+one_line_error "fix --from a file that is not check JSON" -- vd --root "$HOSTS/this-vm" fix --from /etc/hostname
+one_line_error "ssdt without -o" -- vd ssdt battery
+one_line_error "ssdt unknown table" -- vd ssdt dsdt -o x
+one_line_error "undo with nothing to undo" -- vd --root "$HOSTS/this-vm" undo
 
 expect_exit 2 "no command" -- vd >/dev/null 2>&1
 expect_exit 0 "--help" -- vd --help >/dev/null

@@ -19,6 +19,9 @@ static const struct {
 	{"explain", cmd_explain, "the page's reasoning, evidence and fix for a check"},
 	{"groups", cmd_groups, "IOMMU groups with their devices, drivers and reset methods"},
 	{"collect", cmd_collect, "save what a diagnosis reads as a root tree or .tar.gz"},
+	{"fix", cmd_fix, "show the plan for the findings' fixes; --apply carries it out"},
+	{"undo", cmd_undo, "revert the last 'fix --apply' byte for byte; --list"},
+	{"ssdt", cmd_ssdt, "write an ACPI table a VM needs: 'ssdt battery -o FILE'"},
 };
 
 static void usage(FILE *f)
@@ -146,7 +149,7 @@ int main(int argc, char **argv)
 		if (strcmp(commands[i].name, name) == 0) {
 			int sub_argc = argc - optind;
 			char **sub_argv = argv + optind;
-			optind = 1; /* restart getopt for the command's options */
+			optind = 0; /* 0, not 1: makes GNU getopt re-initialise, argument permutation included */
 			return commands[i].run(&c, sub_argc, sub_argv);
 		}
 	}

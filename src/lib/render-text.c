@@ -92,7 +92,8 @@ static void fix_line(struct vd_str *out, const struct vd_fix *x, unsigned width)
 				    x->value ? "=" : "", x->value ? x->value : "");
 		break;
 	case VD_FIX_FILE:
-		line = vd_xasprintf("file %s: %s", x->target, x->op == VD_OP_REMOVE ? "remove lines" : "ensure lines");
+		line = vd_xasprintf("file %s: %s", x->target,
+				    x->op == VD_OP_REMOVE ? "remove lines" : x->op == VD_OP_SET ? "write" : "ensure lines");
 		break;
 	case VD_FIX_RUNTIME:
 		line = vd_xasprintf("write %s to %s", x->value, x->target);

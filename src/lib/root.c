@@ -22,13 +22,67 @@ struct vd_trace {
 	size_t n, cap;
 };
 
+struct vd_fault {
+	unsigned ops, nth, count;
+	int err;
+	bool sticky;
+};
+
 struct vd_root {
 	int fd;
 	char *path;
 	bool live;
 	bool use_openat2;
 	struct vd_trace *trace; /* NULL unless tracing */
+	struct vd_fault *fault; /* NULL unless a test armed it */
 };
+
+void vd_root_set_fault(struct vd_root *r, unsigned ops, unsigned nth, int err, bool sticky)
+{
+	if (!r->fault)
+		r->fault = vd_xcalloc(1, sizeof(*r->fault));
+	*r->fault = (struct vd_fault){.ops = ops, .nth = nth, .err = err < 0 ? -err : err, .sticky = sticky};
+}
+
+unsigned vd_root_fault_count(const struct vd_root *r)
+{
+	return r->fault ? r->fault->count : 0;
+}
+
+/* 0, or the injected -errno for this operation (see vd_root_set_fault). */
+static int fault(const struct vd_root *r, unsigned op)
+{
+	struct vd_fault *f = r->fault;
+	if (!f || !(f->ops & op))
+		return 0;
+	f->count++;
+	if (f->count == f->nth || (f->sticky && f->count > f->nth))
+		return -f->err;
+	return 0;
+}
+
+/* write(2) through the seam: an injected failure writes half first. */
+static ssize_t write_seam(const struct vd_root *r, int fd, const void *buf, size_t len)
+{
+	int err = fault(r, VD_FAULT_WRITE);
+	if (err) {
+		if (len > 1 && write(fd, buf, len / 2) < 0)
+			return -1;
+		errno = -err;
+		return -1;
+	}
+	return write(fd, buf, len);
+}
+
+static int fsync_seam(const struct vd_root *r, int fd)
+{
+	int err = fault(r, VD_FAULT_FSYNC);
+	if (err) {
+		errno = -err;
+		return -1;
+	}
+	return fsync(fd);
+}
 
 int vd_root_open(const char *path, unsigned flags, struct vd_root **out)
 {
@@ -75,6 +129,7 @@ void vd_root_free(struct vd_root *r)
 	close(r->fd);
 	free(r->path);
 	trace_free(r->trace);
+	free(r->fault);
 	free(r);
 }
 
@@ -628,10 +683,13 @@ int vd_root_abspath(const struct vd_root *r, const char *path, char **abs)
 
 int vd_root_write_attr(const struct vd_root *r, const char *path, const char *data, size_t len)
 {
+	int err = fault(r, VD_FAULT_OPEN);
+	if (err)
+		return err;
 	_cleanup_close_ int fd = vd_root_openat(r, path, O_WRONLY | O_NOCTTY);
 	if (fd < 0)
 		return fd;
-	ssize_t k = write(fd, data, len);
+	ssize_t k = write_seam(r, fd, data, len);
 	if (k < 0)
 		return -errno;
 	return (size_t)k == len ? 0 : -EIO;
@@ -652,8 +710,14 @@ int vd_root_mkdirs(const struct vd_root *r, const char *path, mode_t mode)
 			continue;
 		if (strcmp(s, "..") == 0)
 			return -EINVAL;
-		if (mkdirat(fd, s, mode) < 0 && errno != EEXIST)
-			return -errno;
+		struct stat st;
+		if (fstatat(fd, s, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			int err = fault(r, VD_FAULT_MKDIR);
+			if (err)
+				return err;
+			if (mkdirat(fd, s, mode) < 0 && errno != EEXIST)
+				return -errno;
+		}
 		/* Never walk through a symlink planted where a directory goes. */
 		int nfd = openat(fd, s, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (nfd < 0)
@@ -666,25 +730,44 @@ int vd_root_mkdirs(const struct vd_root *r, const char *path, mode_t mode)
 
 int vd_root_write_atomic(const struct vd_root *r, const char *path, const char *data, size_t len, mode_t mode)
 {
-	_cleanup_close_ int dfd = -1;
-	_cleanup_free_ char *name = NULL;
-	char tmp[64];
-	int ret = open_parent(r, path, &dfd, &name);
+	return vd_root_write_atomic_owned(r, path, data, len, mode, (uid_t)-1, (gid_t)-1);
+}
 
+/* The parent directory of path as a real (not O_PATH) descriptor, so that
+ * openat, renameat, unlinkat and fsync work on it. */
+static int open_parent_dir(const struct vd_root *r, const char *path, int *dirfd, char **name)
+{
+	_cleanup_close_ int dfd = -1;
+	_cleanup_free_ char *n = NULL;
+	int ret = open_parent(r, path, &dfd, &n);
 	if (ret < 0)
 		return ret;
-	/* The parent was opened O_PATH; renameat and openat need a real dir fd. */
 	int real = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (real < 0)
 		return -errno;
-	close(dfd);
-	dfd = real;
+	*dirfd = real;
+	*name = TAKE_PTR(n);
+	return 0;
+}
 
+int vd_root_write_atomic_owned(const struct vd_root *r, const char *path, const char *data, size_t len, mode_t mode,
+			       uid_t uid, gid_t gid)
+{
+	_cleanup_close_ int dfd = -1;
+	_cleanup_free_ char *name = NULL;
+	char tmp[64];
+	int ret = open_parent_dir(r, path, &dfd, &name);
+
+	if (ret < 0)
+		return ret;
 	struct stat st;
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
 		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL; /* never replace a link or device */
 
 	int fd = -1;
+	ret = fault(r, VD_FAULT_OPEN);
+	if (ret)
+		return ret;
 	for (unsigned i = 0; i < 100 && fd < 0; i++) {
 		snprintf(tmp, sizeof(tmp), ".#vfio-doctor.%ld.%u", (long)getpid(), i);
 		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -694,7 +777,7 @@ int vd_root_write_atomic(const struct vd_root *r, const char *path, const char *
 	if (fd < 0)
 		return -EEXIST;
 	for (size_t off = 0; off < len;) {
-		ssize_t k = write(fd, data + off, len - off);
+		ssize_t k = write_seam(r, fd, data + off, len - off);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0) {
@@ -703,8 +786,17 @@ int vd_root_write_atomic(const struct vd_root *r, const char *path, const char *
 		}
 		off += (size_t)k;
 	}
-	if (fchmod(fd, mode) < 0 || fsync(fd) < 0) {
-		ret = -errno;
+	if ((uid != (uid_t)-1 && uid != geteuid()) || (gid != (gid_t)-1 && gid != getegid())) {
+		ret = fault(r, VD_FAULT_META);
+		if (ret || fchown(fd, uid, gid) < 0) {
+			ret = ret ? ret : -errno;
+			goto fail;
+		}
+	}
+	/* After fchown, which clears set-id bits. */
+	ret = fault(r, VD_FAULT_META);
+	if (ret || fchmod(fd, mode) < 0 || fsync_seam(r, fd) < 0) {
+		ret = ret ? ret : -errno;
 		goto fail;
 	}
 	if (close(fd) < 0) {
@@ -713,11 +805,14 @@ int vd_root_write_atomic(const struct vd_root *r, const char *path, const char *
 		goto fail;
 	}
 	fd = -1;
-	if (renameat(dfd, tmp, dfd, name) < 0) {
-		ret = -errno;
+	ret = fault(r, VD_FAULT_RENAME);
+	if (ret || renameat(dfd, tmp, dfd, name) < 0) {
+		ret = ret ? ret : -errno;
 		goto fail;
 	}
-	if (fsync(dfd) < 0)
+	/* The rename happened; a failed directory fsync only weakens
+	 * durability, and the caller must know the new content is in place. */
+	if (fsync_seam(r, dfd) < 0)
 		return -errno;
 	return 0;
 fail:
@@ -727,18 +822,69 @@ fail:
 	return ret;
 }
 
-int vd_root_unlink(const struct vd_root *r, const char *path)
+static int remove_at(const struct vd_root *r, const char *path, int flags)
 {
 	_cleanup_close_ int dfd = -1;
 	_cleanup_free_ char *name = NULL;
-	int ret = open_parent(r, path, &dfd, &name);
+	int ret = open_parent_dir(r, path, &dfd, &name);
 	if (ret < 0)
 		return ret;
-	int real = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (real < 0)
+	ret = fault(r, VD_FAULT_UNLINK);
+	if (ret)
+		return ret;
+	if (unlinkat(dfd, name, flags) < 0)
 		return -errno;
-	ret = unlinkat(real, name, 0) < 0 ? -errno : 0;
-	close(real);
+	return fsync_seam(r, dfd) < 0 ? -errno : 0;
+}
+
+int vd_root_unlink(const struct vd_root *r, const char *path)
+{
+	return remove_at(r, path, 0);
+}
+
+int vd_root_rmdir(const struct vd_root *r, const char *path)
+{
+	return remove_at(r, path, AT_REMOVEDIR);
+}
+
+int vd_root_can_write(const struct vd_root *r, const char *path)
+{
+	_cleanup_free_ char *p = vd_xstrdup(relative(path));
+
+	/* Walk up to the deepest directory that exists. */
+	for (;;) {
+		char *slash = strrchr(p, '/');
+		if (!slash) {
+			p[0] = '.';
+			p[1] = '\0';
+		} else {
+			*slash = '\0';
+		}
+		_cleanup_close_ int fd = vd_root_openat(r, *p ? p : ".", O_PATH | O_DIRECTORY);
+		if (fd >= 0)
+			return faccessat(fd, ".", W_OK | X_OK, AT_EACCESS) < 0 ? -errno : 0;
+		if (fd != -ENOENT || strcmp(p, ".") == 0)
+			return fd;
+	}
+}
+
+/* A root at "/" and path made absolute against the working directory:
+ * files named on the command line go through the same layer as evidence. */
+static int user_root(const char *path, struct vd_root **r, char **abs)
+{
+	if (!path || !*path)
+		return -EINVAL;
+	if (path[0] != '/') {
+		char cwd[PATH_MAX];
+		if (!getcwd(cwd, sizeof(cwd)))
+			return -errno;
+		*abs = vd_xasprintf("%s/%s", cwd, path);
+	} else {
+		*abs = vd_xstrdup(path);
+	}
+	int ret = vd_root_open("/", 0, r);
+	if (ret < 0)
+		free(TAKE_PTR(*abs));
 	return ret;
 }
 
@@ -746,20 +892,22 @@ int vd_read_user_file(const char *path, size_t max, char **data, size_t *len)
 {
 	struct vd_root *r = NULL;
 	_cleanup_free_ char *abs = NULL;
-	int ret;
-
-	if (!path || !*path)
-		return -EINVAL;
-	if (path[0] != '/') {
-		char cwd[PATH_MAX];
-		if (!getcwd(cwd, sizeof(cwd)))
-			return -errno;
-		abs = vd_xasprintf("%s/%s", cwd, path);
-	}
-	ret = vd_root_open("/", 0, &r);
+	int ret = user_root(path, &r, &abs);
 	if (ret < 0)
 		return ret;
-	ret = vd_root_read(r, abs ? abs : path, max, data, len);
+	ret = vd_root_read(r, abs, max, data, len);
+	vd_root_free(r);
+	return ret;
+}
+
+int vd_write_user_file(const char *path, const char *data, size_t len, mode_t mode)
+{
+	struct vd_root *r = NULL;
+	_cleanup_free_ char *abs = NULL;
+	int ret = user_root(path, &r, &abs);
+	if (ret < 0)
+		return ret;
+	ret = vd_root_write_atomic(r, abs, data, len, mode);
 	vd_root_free(r);
 	return ret;
 }

@@ -76,6 +76,42 @@ int vd_root_mkdirs(const struct vd_root *r, const char *path, mode_t mode);
 /* Remove a file (not a directory) inside the root. */
 int vd_root_unlink(const struct vd_root *r, const char *path);
 
+/* vd_root_write_atomic that also gives the new file an owner (uid/gid
+ * (uid_t)-1 / (gid_t)-1: the writer's), so replacing a file keeps the owner
+ * it had. fchown is only called when the owner differs from the writer's. */
+int vd_root_write_atomic_owned(const struct vd_root *r, const char *path, const char *data, size_t len, mode_t mode,
+			       uid_t uid, gid_t gid);
+/* Remove an empty directory inside the root (-ENOTEMPTY otherwise). */
+int vd_root_rmdir(const struct vd_root *r, const char *path);
+/* Could this process create or replace path? Checks write access to the
+ * deepest existing directory on the way (the target's parent, or the
+ * ancestor mkdirs would start from), as the effective user: a read-only
+ * file system answers -EROFS, a foreign directory -EACCES. */
+int vd_root_can_write(const struct vd_root *r, const char *path);
+/* Write a file named on the command line (relative to the working
+ * directory) atomically, like vd_read_user_file reads one. */
+int vd_write_user_file(const char *path, const char *data, size_t len, mode_t mode);
+
+/* Fault injection, a test seam for the transaction tests: the nth
+ * mutating operation of a kind in ops (counting from 1) fails with -err;
+ * with sticky, every later one of those kinds fails too (a full or
+ * read-only file system). A failing write first writes half its bytes, so
+ * a torn temporary file is what the code must cope with. Kept per root,
+ * never global; ops = 0 turns it off. */
+enum {
+	VD_FAULT_OPEN = 1u << 0,   /* creating or opening a file for writing */
+	VD_FAULT_WRITE = 1u << 1,  /* write(2) */
+	VD_FAULT_FSYNC = 1u << 2,  /* fsync of a file or directory */
+	VD_FAULT_RENAME = 1u << 3, /* renameat */
+	VD_FAULT_MKDIR = 1u << 4,
+	VD_FAULT_UNLINK = 1u << 5, /* unlink and rmdir */
+	VD_FAULT_META = 1u << 6,   /* fchmod, fchown */
+	VD_FAULT_ALL = 0x7f,
+};
+void vd_root_set_fault(struct vd_root *r, unsigned ops, unsigned nth, int err, bool sticky);
+/* How many operations of the armed kinds have been counted so far. */
+unsigned vd_root_fault_count(const struct vd_root *r);
+
 /* A file named on the command line (a ROM dump, a domain XML, a saved log),
  * relative to the working directory: read through a root at "/" so the same
  * bounds, FIFO refusal and error reasons apply as for host evidence. */

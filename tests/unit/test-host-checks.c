@@ -196,7 +196,8 @@ static void test_kvm_msrs(void)
 	add_log(&h, "[431428.919308] kvm [12633]: vcpu0 unhandled rdmsr: 0x1c9\n"
 		    "[431428.919511] kvm [12633]: vcpu0 unhandled rdmsr: 0x1a6\n");
 	const struct vd_finding *f = run_one(&h, "kvm-msrs", &fs, VD_FAIL);
-	CHECK(has_fix(f, VD_FIX_FILE, "/etc/modprobe.d/kvm.conf", "ignore_msrs=1 report_ignored_msrs=0"));
+	CHECK(has_fix(f, VD_FIX_FILE, "/etc/modprobe.d/kvm.conf", "options kvm ignore_msrs=1"));
+	CHECK(has_fix(f, VD_FIX_FILE, "/etc/modprobe.d/kvm.conf", "report_ignored_msrs=0"));
 	CHECK(has_fix(f, VD_FIX_RUNTIME, "/sys/module/kvm/parameters/ignore_msrs", "1"));
 	vd_host_done(&h);
 
@@ -283,13 +284,13 @@ static void test_header_and_reset(void)
 	d->device = 0x67df;
 	set_module(&h, "vendor_reset", VD_MOD_ABSENT, false);
 	f = run_one(&h, "amd-reset-bug", &fs, VD_WARN);
-	CHECK(has_fix(f, VD_FIX_FILE, "/etc/modules-load.d/vendor-reset.conf", "vendor-reset"));
+	CHECK(has_fix(f, VD_FIX_FILE, "/etc/libvirt/hooks/qemu.d/vfio-doctor-vendor-reset", "modprobe -s vendor-reset"));
 	h.mods[0].state = VD_MOD_LOADED;
 	d->reset_method = vd_xstrdup("bus");
 	d->reset_method_err = 0;
 	f = run_one(&h, "amd-reset-bug", &fs, VD_WARN);
 	CHECK(has_fix(f, VD_FIX_RUNTIME, "/sys/bus/pci/devices/0000:0b:00.0/reset_method", "device_specific"));
-	CHECK(has_fix(f, VD_FIX_FILE, "/etc/udev/rules.d/99-vendor-reset.rules", "ATTR{device}==\"0x67df\""));
+	CHECK(has_fix(f, VD_FIX_FILE, "/etc/libvirt/hooks/qemu.d/vfio-doctor-vendor-reset", "0000:0b:00.0"));
 	free(d->reset_method);
 	d->reset_method = vd_xstrdup("device_specific");
 	CHECK(run_one(&h, "amd-reset-bug", &fs, VD_PASS) != NULL);
@@ -404,12 +405,12 @@ static void test_gpu_roles_checks(void)
 	CHECK(vd_strv_contains(h.user.xorg[0].probed, "0000:01:00.0"));
 	CHECK(vd_strv_contains(h.user.xorg[0].primary, "0000:00:02.0"));
 	f = run_one(&h, "xorg-busid", &fs, VD_WARN);
-	CHECK(has_fix(f, VD_FIX_FILE, "/etc/X11/xorg.conf.d/10-host-gpu.conf", "BusID  \"PCI:0:2:0\""));
+	CHECK(has_fix(f, VD_FIX_FILE, "/etc/X11/xorg.conf.d/10-intel.conf", "\"PCI:0:2:0\""));
 	CHECK(has_fix(f, VD_FIX_FILE, NULL, "Driver \"modesetting\""));
 
 	h.user.chromium = vd_xstrdup("/usr/bin/chromium");
 	f = run_one(&h, "chromium-gpu", &fs, VD_INFO);
-	CHECK(has_fix(f, VD_FIX_FILE, "/etc/chromium.d/vfio-host-gpu", "--gpu-testing-device-id=0x3e98"));
+	CHECK(has_fix(f, VD_FIX_FILE, "/etc/chromium.d/vfio-doctor-gpu", "--gpu-testing-device-id=0x3e98"));
 	vd_findings_done(&fs);
 	vd_host_done(&h);
 }

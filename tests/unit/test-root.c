@@ -224,6 +224,91 @@ static void test_writes(unsigned flags)
 	vd_root_free(r);
 }
 
+/* The fault seam and the primitives the transaction engine needs. */
+static void test_write_faults(void)
+{
+	struct vd_root *r;
+	char *s;
+	size_t len;
+	struct stat st;
+	char **names;
+
+	vd_root_open(tmpl, 0, &r);
+	CHECK_INT(vd_root_write_atomic(r, "/etc/f", "old\n", 4, 0644), 0);
+	/* Every failure point of an atomic replacement leaves the old bytes
+	 * and no temporary file. */
+	unsigned total = 0;
+	vd_root_set_fault(r, VD_FAULT_ALL, 1000, EIO, false);
+	CHECK_INT(vd_root_write_atomic(r, "/etc/f", "new content\n", 12, 0644), 0);
+	total = vd_root_fault_count(r);
+	CHECK(total >= 5); /* open, write, fchmod, fsync, rename, fsync(dir) */
+	CHECK_INT(vd_root_write_atomic(r, "/etc/f", "old\n", 4, 0644), 0);
+	for (unsigned n = 1; n <= total; n++) {
+		static const int errs[] = {ENOSPC, EROFS, EACCES};
+		int e = errs[n % 3];
+		vd_root_set_fault(r, VD_FAULT_ALL, n, e, true);
+		int ret = vd_root_write_atomic(r, "/etc/f", "new content\n", 12, 0644);
+		CHECK_INT(ret, -e);
+		vd_root_set_fault(r, 0, 0, 0, false);
+		CHECK_INT(vd_root_read(r, "/etc/f", 0, &s, &len), 0);
+		/* the last fault is the directory fsync, after the rename */
+		CHECK_STR(s, n == total ? "new content\n" : "old\n");
+		free(s);
+		CHECK_INT(vd_root_list(r, "/etc", &names), 0);
+		for (char **p = names; *p; p++)
+			CHECK(!vd_startswith(*p, ".#vfio-doctor"));
+		vd_strv_free(names);
+		vd_root_write_atomic(r, "/etc/f", "old\n", 4, 0644);
+	}
+	/* mkdir, unlink and rmdir go through the seam too. */
+	vd_root_set_fault(r, VD_FAULT_MKDIR, 2, ENOSPC, false);
+	CHECK_INT(vd_root_mkdirs(r, "/etc/a/b/c", 0755), -ENOSPC);
+	CHECK_INT(vd_root_stat(r, "/etc/a", false, &st), 0);
+	CHECK_INT(vd_root_stat(r, "/etc/a/b", false, &st), -ENOENT);
+	vd_root_set_fault(r, VD_FAULT_UNLINK, 1, EROFS, false);
+	CHECK_INT(vd_root_rmdir(r, "/etc/a"), -EROFS);
+	CHECK_INT(vd_root_rmdir(r, "/etc/a"), 0);
+	CHECK_INT(vd_root_rmdir(r, "/etc/a"), -ENOENT);
+	CHECK_INT(vd_root_rmdir(r, "/etc"), -ENOTEMPTY);
+	vd_root_set_fault(r, VD_FAULT_WRITE, 1, ENOSPC, false);
+	CHECK_INT(vd_root_write_attr(r, "/etc/f", "12", 2), -ENOSPC);
+	vd_root_set_fault(r, 0, 0, 0, false);
+	CHECK_INT(vd_root_unlink(r, "/etc/f"), 0);
+
+	/* can_write looks at the deepest existing directory */
+	CHECK_INT(vd_root_can_write(r, "/etc/modprobe.d/x.conf"), 0);
+	CHECK_INT(vd_root_can_write(r, "/no/such/dir/file"), 0);
+	char p[600];
+	snprintf(p, sizeof(p), "%s/ro", tmpl);
+	mkdir(p, 0555);
+	if (geteuid() != 0)
+		CHECK_INT(vd_root_can_write(r, "/ro/x/y"), -EACCES);
+	rmdir(p);
+
+	/* owner kept (only testable for our own ids without root) */
+	CHECK_INT(vd_root_write_atomic_owned(r, "/etc/owned", "x", 1, 0640, getuid(), getgid()), 0);
+	CHECK_INT(vd_root_stat(r, "/etc/owned", false, &st), 0);
+	CHECK_INT(st.st_uid, getuid());
+	CHECK_INT(st.st_mode & 0777, 0640);
+	if (geteuid() == 0) {
+		CHECK_INT(vd_root_write_atomic_owned(r, "/etc/owned", "y", 1, 0644, 65534, 65534), 0);
+		CHECK_INT(vd_root_stat(r, "/etc/owned", false, &st), 0);
+		CHECK_INT(st.st_uid, 65534);
+		CHECK_INT(st.st_gid, 65534);
+	}
+	vd_root_unlink(r, "/etc/owned");
+	vd_root_free(r);
+
+	/* a file named on the command line */
+	snprintf(p, sizeof(p), "%s/user.bin", tmpl);
+	CHECK_INT(vd_write_user_file(p, "ab\0c", 4, 0644), 0);
+	CHECK_INT(vd_read_user_file(p, 0, &s, &len), 0);
+	CHECK_INT(len, 4);
+	CHECK(memcmp(s, "ab\0c", 4) == 0);
+	free(s);
+	unlink(p);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpl))
@@ -234,6 +319,7 @@ int main(void)
 	test_trace_and_walk();
 	test_writes(0);
 	test_writes(VD_ROOT_NO_OPENAT2);
+	test_write_faults();
 	struct vd_root *r;
 	CHECK_INT(vd_root_open("/nonexistent/root", 0, &r), -ENOENT);
 	char cmd[600];

@@ -6,6 +6,7 @@
 
 #include "amd-reset.h"
 #include "check.h"
+#include "gen.h"
 #include "gpu.h"
 
 static void run(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out)
@@ -39,7 +40,12 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 					avail ? "" : "Install vendor-reset (the vendor-reset-dkms packages).",
 					needs_method ? " On this kernel also write device_specific to the GPU's "
 						       "reset_method after loading it." : "");
-			vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, "/etc/modules-load.d/vendor-reset.conf", "vendor-reset\n");
+			/* The page's libvirt hook: load vendor-reset on prepare
+			 * (and on 5.15+ select its reset for the card). */
+			const char *dev = d->name;
+			_cleanup_free_ char *hook = vd_gen_hook_vendor_reset(&dev, 1, needs_method);
+			struct vd_fix *x = vd_finding_fix(f, VD_FIX_FILE, VD_OP_SET, VD_HOOK_VENDOR_RESET, hook);
+			x->mode = 0755;
 			if (avail)
 				vd_finding_fix(f, VD_FIX_COMMAND, VD_OP_ADD, NULL, "modprobe vendor-reset");
 		} else if (needs_method && !method_ok) {
@@ -50,15 +56,10 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 					   d->name, label, d->reset_method ? d->reset_method : "(none)");
 			vd_finding_evidence(f, rm, "%s", d->reset_method ? d->reset_method : vd_errno_reason(d->reset_method_err));
 			vd_finding_fix(f, VD_FIX_RUNTIME, VD_OP_SET, rm, "device_specific");
-			/* RUN keys run in order after the rule matched: load the
-			 * module first, then select its reset (as vendor-reset's
-			 * PR #64 rules do); an ATTR{} assignment would run first. */
-			_cleanup_free_ char *rule = vd_xasprintf(
-				"ACTION==\"add\", SUBSYSTEM==\"pci\", ATTR{vendor}==\"0x1002\", ATTR{device}==\"0x%04x\", "
-				"RUN+=\"/sbin/modprobe vendor-reset\", "
-				"RUN+=\"/bin/sh -c 'echo device_specific > /sys%%p/reset_method'\"\n",
-				d->device);
-			vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, "/etc/udev/rules.d/99-vendor-reset.rules", rule);
+			const char *dev = d->name;
+			_cleanup_free_ char *hook = vd_gen_hook_vendor_reset(&dev, 1, true);
+			struct vd_fix *x = vd_finding_fix(f, VD_FIX_FILE, VD_OP_SET, VD_HOOK_VENDOR_RESET, hook);
+			x->mode = 0755;
 		} else {
 			f = vd_finding_add(out, c, VD_PASS, d->name,
 					   "%s (%s, %s) is handled by vendor-reset%s.", d->name, label, fam,
@@ -97,7 +98,8 @@ const struct vd_check vd_check_amd_reset_bug = {
 	.looks_at = "AMD GPUs on vfio-pci or free for passthrough, their IDs against vendor-reset's device "
 		    "database, vendor_reset loaded (/proc/modules) or installed (module index), reset_method, "
 		    "vendor-reset log lines.",
-	.fixes = "/etc/modules-load.d/vendor-reset.conf, modprobe vendor-reset, and on 5.15+ a udev rule and runtime "
-		 "write of device_specific to reset_method.",
+	.fixes = "The page's libvirt hook that loads vendor-reset before the guest starts (on 5.15+ it also writes "
+		 "device_specific to the card's reset_method), modprobe vendor-reset now, and the runtime reset_method "
+		 "write.",
 	.run = run,
 };

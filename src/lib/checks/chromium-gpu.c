@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "gen.h"
 #include "gpu.h"
 
 static void run(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out)
@@ -36,15 +37,14 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 	vd_evidence_dev(f, pass, "reserved for VMs");
 	/* Chromium's gpu_switches.cc: --gpu-testing-vendor-id / --gpu-testing-device-id
 	 * override the GPU it selects (as the ArchWiki Chromium page uses them). */
-	_cleanup_free_ char *flags =
-		vd_xasprintf("--gpu-testing-vendor-id=0x%04x --gpu-testing-device-id=0x%04x", host->vendor, host->device);
+	_cleanup_free_ char *flags = vd_gen_chromium_flags(host->vendor, host->device);
 	const char *family = h->os.id ? h->os.id : "";
 	if (strcmp(family, "arch") == 0) {
 		_cleanup_free_ char *body = vd_xasprintf("%s\n", flags);
 		vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, "/etc/chromium-flags.conf", body);
 	} else {
-		_cleanup_free_ char *body = vd_xasprintf("export CHROMIUM_FLAGS=\"$CHROMIUM_FLAGS %s\"\n", flags);
-		vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, "/etc/chromium.d/vfio-host-gpu", body);
+		_cleanup_free_ char *body = vd_gen_chromium_debian(host->vendor, host->device);
+		vd_finding_fix(f, VD_FIX_FILE, VD_OP_SET, VD_CHROMIUM_DEBIAN, body);
 	}
 	vd_finding_hint(f, "Or start the browser with %s.", flags);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "gen.h"
 #include "gpu.h"
 
 static bool msi_capable(const struct vd_pci_dev *d)
@@ -70,7 +71,19 @@ static void host_card(const struct vd_check *c, const struct vd_host *h, const s
 		vd_finding_hint(f, "In a Windows guest set MSISupported=1 for each of these functions (registry "
 				   "Interrupt Management\\MessageSignaledInterruptProperties, or the MSI utility); in a "
 				   "Linux guest add 'options snd-hda-intel enable_msi=1' to /etc/modprobe.d.");
-		vd_finding_fix(f, VD_FIX_MANUAL, VD_OP_SET, "guest", "enable MSI on every function of the card");
+		/* For Windows guests: the registry change as a script to copy in. */
+		char ids[9][10];
+		const char *idp[9];
+		for (size_t i = 0; i < n; i++) {
+			snprintf(ids[i], sizeof(ids[i]), "%04x:%04x", fn[i]->vendor, fn[i]->device);
+			idp[i] = ids[i];
+		}
+		_cleanup_free_ char *ps = vd_gen_msi_powershell(idp, n);
+		_cleanup_free_ char *path = vd_xasprintf("/var/lib/vfio-doctor/guest/enable-msi-%04x-%04x.ps1", gpu->vendor,
+							 gpu->device);
+		vd_finding_fix(f, VD_FIX_FILE, VD_OP_SET, path, ps);
+		vd_finding_fix(f, VD_FIX_MANUAL, VD_OP_SET, "Windows guest",
+			       "run that script as administrator in the guest, then restart the guest");
 	} else if (on) {
 		f = vd_finding_add(out, c, VD_PASS, gpu->name, "Every MSI-capable function of %s (%s) uses MSI.",
 				   gpu->name, label);
@@ -108,8 +121,8 @@ static bool guest_audio(const struct vd_check *c, const struct vd_host *h, struc
 		cap_evidence(f, d);
 		if (p && p->err == 0)
 			vd_finding_evidence(f, "/sys/module/snd_hda_intel/parameters/enable_msi", "%s", p->value);
-		vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, "/etc/modprobe.d/snd-hda-intel.conf",
-			       "options snd-hda-intel enable_msi=1\n");
+		_cleanup_free_ char *conf = vd_gen_modprobe_snd_msi();
+		vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, VD_MODPROBE_SND_HDA, conf);
 	}
 	return any;
 }

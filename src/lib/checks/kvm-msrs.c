@@ -4,9 +4,7 @@
 #include <string.h>
 
 #include "check.h"
-
-/* The page's /etc/modprobe.d/kvm.conf, both options. */
-#define KVM_CONF "options kvm ignore_msrs=1 report_ignored_msrs=0\n"
+#include "gen.h"
 
 static bool yes(const struct vd_modparam *p)
 {
@@ -50,7 +48,8 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 			vd_evidence_log(f, h, first_unhandled);
 		if (unhandled)
 			vd_finding_evidence(f, "kernel log", "%zu unhandled MSR accesses", h->log.count[VD_EV_MSR]);
-		vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, "/etc/modprobe.d/kvm.conf", KVM_CONF);
+		_cleanup_free_ char *conf = vd_gen_modprobe_kvm_msrs(true);
+		vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, VD_MODPROBE_KVM, conf);
 		vd_finding_fix(f, VD_FIX_RUNTIME, VD_OP_SET, "/sys/module/kvm/parameters/ignore_msrs", "1");
 		return;
 	}
@@ -60,7 +59,8 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 				   "report_ignored_msrs=0 keeps them out of dmesg.",
 				   h->log.count[VD_EV_MSR]);
 		vd_evidence_log(f, h, first_ignored);
-		vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, "/etc/modprobe.d/kvm.conf", KVM_CONF);
+		_cleanup_free_ char *conf = vd_gen_modprobe_kvm_msrs(true);
+		vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, VD_MODPROBE_KVM, conf);
 		vd_finding_fix(f, VD_FIX_RUNTIME, VD_OP_SET, "/sys/module/kvm/parameters/report_ignored_msrs", "0");
 		return;
 	}

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "gen.h"
 #include "gpu.h"
 
 static void run(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out)
@@ -53,7 +54,8 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 				break;
 			}
 		}
-		vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, "/etc/modprobe.d/blacklist.conf", "blacklist i2c_nvidia_gpu\n");
+		_cleanup_free_ char *bl = vd_gen_modprobe_blacklist("i2c_nvidia_gpu");
+		vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, VD_MODPROBE_BLACKLIST, bl);
 	}
 	if (!n) {
 		struct vd_finding *f = vd_finding_add(out, c, VD_PASS, NULL,

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "gen.h"
 #include "gpu.h"
 
 static const char *human(unsigned bit, char *buf, size_t n)
@@ -28,7 +29,9 @@ static void card(const struct vd_check *c, const struct vd_host *h, const struct
 {
 	_cleanup_free_ char *label = vd_pci_label(d);
 	const struct vd_pci_caps *cp = &d->caps;
-	struct vd_str sizes = {0}, rule = {0};
+	struct vd_str sizes = {0};
+	struct vd_rebar_size pin[6];
+	size_t npin = 0;
 	bool large = false;
 	char a[32], b[32];
 
@@ -74,25 +77,22 @@ static void card(const struct vd_check *c, const struct vd_host *h, const struct
 			want = 8;
 		if (want < 0)
 			continue;
-		vd_str_addf(&rule,
-			    "ACTION==\"add\", SUBSYSTEM==\"pci\", ATTR{vendor}==\"0x%04x\", ATTR{device}==\"0x%04x\", "
-			    "ATTR{resource%u_resize}=\"%d\"\n",
-			    d->vendor, d->device, bar, want);
+		pin[npin++] = (struct vd_rebar_size){bar, (unsigned)want};
 		_cleanup_free_ char *path = vd_xasprintf("/sys/bus/pci/devices/%s/resource%u_resize", d->name, bar);
 		_cleanup_free_ char *val = vd_xasprintf("%d", want);
 		vd_finding_fix(f, VD_FIX_RUNTIME, VD_OP_SET, path, val);
 		if (d->resize[bar].err == 0)
 			vd_finding_evidence(f, path, "%llx (supported sizes)", (unsigned long long)d->resize[bar].supported);
 	}
-	if (rule.len) {
-		_cleanup_free_ char *file = vd_xasprintf("/etc/udev/rules.d/01-vfio-rebar-%04x-%04x.rules", d->vendor, d->device);
-		vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, file, rule.s);
+	if (npin) {
+		_cleanup_free_ char *file = vd_gen_udev_rebar_path(d->vendor, d->device);
+		_cleanup_free_ char *rule = vd_gen_udev_rebar(d->vendor, d->device, pin, npin);
+		vd_finding_fix(f, VD_FIX_FILE, VD_OP_SET, file, rule);
 		vd_finding_hint(f, "No driver may be bound while a size is written: the udev rule acts when the device "
 				   "appears; the runtime write needs the card unbound.");
 	}
 out:
 	vd_str_done(&sizes);
-	vd_str_done(&rule);
 }
 
 static void run(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out)

@@ -2,17 +2,8 @@
 /* sleep-inhibitor: a libvirt hook that keeps the host awake while a
  * passthrough VM runs. */
 #include "check.h"
+#include "gen.h"
 #include "gpu.h"
-
-/* The page's hook and unit, verbatim in function. */
-#define NOSLEEP_HOOK                                                                                       \
-	"#!/bin/sh\n\nOBJECT=\"$1\"\nOPERATION=\"$2\"\n\ncase \"$OPERATION\" in\n    prepare)\n"                \
-	"        systemctl start libvirt-nosleep@\"$OBJECT\"\n        ;;\n    release)\n"                        \
-	"        systemctl stop libvirt-nosleep@\"$OBJECT\"\n        ;;\n    *)\n        exit 0\n        ;;\nesac\n"
-#define NOSLEEP_UNIT                                                                                       \
-	"[Unit]\nDescription=Preventing sleep while libvirt domain \"%i\" is running\n\n[Service]\nType=simple\n"  \
-	"ExecStart=/usr/bin/systemd-inhibit --what=sleep --why=\"Libvirt domain \\\"%i\\\" is running\" "          \
-	"--who=%U --mode=block sleep infinity\n"
 
 static void run(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out)
 {
@@ -41,9 +32,11 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 			    h->user.hook_qemu.text ? "present, without a sleep inhibitor" : vd_errno_reason(h->user.hook_qemu.err));
 	vd_finding_evidence(f, "/etc/systemd/system/libvirt-nosleep@.service", "%s",
 			    h->user.nosleep_unit ? "present" : "not present");
-	struct vd_fix *x = vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, "/etc/libvirt/hooks/qemu", NOSLEEP_HOOK);
+	/* The page's hook, installed beside existing hooks (hooks/qemu.d, or a
+	 * dispatcher on libvirt < 6.5: `fix` decides), and its unit. */
+	struct vd_fix *x = vd_finding_fix(f, VD_FIX_FILE, VD_OP_SET, VD_HOOK_NOSLEEP, vd_gen_hook_nosleep());
 	x->mode = 0755;
-	vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, "/etc/systemd/system/libvirt-nosleep@.service", NOSLEEP_UNIT);
+	vd_finding_fix(f, VD_FIX_FILE, VD_OP_SET, VD_NOSLEEP_UNIT, vd_gen_nosleep_unit());
 }
 
 const struct vd_check vd_check_sleep_inhibitor = {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "gen.h"
 
 static void run(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out)
 {
@@ -48,7 +49,8 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 		vd_evidence_log(f, h, first);
 		vd_finding_evidence(f, "kernel log", "%zu split-lock traps by KVM vCPU threads", kvm);
 	}
-	vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, "/etc/sysctl.d/split-lock.conf", "kernel.split_lock_mitigate = 0\n");
+	_cleanup_free_ char *conf = vd_gen_sysctl_split_lock();
+	vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, VD_SYSCTL_SPLIT_LOCK, conf);
 	vd_finding_fix(f, VD_FIX_RUNTIME, VD_OP_SET, s->path, "0");
 }
 

@@ -74,8 +74,11 @@ static void add_binding_fix(struct vd_finding *f, const struct vd_host *h, const
 		vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, "/etc/modprobe.d/vfio.conf", body);
 		/* vfio-pci must be in the initramfs to win the race at boot. */
 		const char *cmd = vd_os_initramfs_cmd(&h->os);
-		vd_finding_fix(f, VD_FIX_COMMAND, VD_OP_ADD, NULL,
-			       cmd ? cmd : "regenerate the initramfs with your distribution's tool");
+		if (cmd)
+			vd_finding_fix(f, VD_FIX_COMMAND, VD_OP_ADD, NULL, cmd);
+		else /* not a command line: `fix` must not try to run it */
+			vd_finding_fix(f, VD_FIX_MANUAL, VD_OP_ADD, "initramfs",
+				       "regenerate it with your distribution's tool");
 	}
 	vd_str_done(&ids);
 	vd_str_done(&soft);

@@ -4,22 +4,8 @@
 #include <string.h>
 
 #include "check.h"
+#include "gen.h"
 #include "gpu.h"
-
-/* xorg.conf "Driver" for the host GPU's kernel driver. */
-static const char *xorg_driver(const char *kdrv)
-{
-	static const struct {
-		const char *kernel, *xorg;
-	} map[] = {
-		{"i915", "modesetting"}, {"xe", "modesetting"}, {"amdgpu", "amdgpu"},
-		{"radeon", "radeon"},    {"nouveau", "nouveau"}, {"nvidia", "nvidia"},
-	};
-	for (size_t i = 0; kdrv && i < ARRAY_SIZE(map); i++)
-		if (strcmp(kdrv, map[i].kernel) == 0)
-			return map[i].xorg;
-	return "modesetting";
-}
 
 static void run(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out)
 {
@@ -71,10 +57,9 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 		vd_finding_evidence(f, bad->path, "(--) PCI: %s (the GPU on vfio-pci)", pass->name);
 	vd_finding_hint(f, "lspci writes the address in hex (%02x:%02x.%x); xorg.conf wants it in decimal: BusID \"%s\".",
 			host->bus, host->dev, host->fn, want);
-	_cleanup_free_ char *conf = vd_xasprintf("Section \"Device\"\n        Identifier \"Host GPU\"\n"
-						 "        Driver \"%s\"\n        BusID  \"%s\"\nEndSection\n",
-						 xorg_driver(host->driver), want);
-	vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, "/etc/X11/xorg.conf.d/10-host-gpu.conf", conf);
+	_cleanup_free_ char *conf = vd_gen_xorg_busid(host->name, host->driver);
+	_cleanup_free_ char *path = vd_gen_xorg_path(host->driver);
+	vd_finding_fix(f, VD_FIX_FILE, VD_OP_SET, path, conf);
 }
 
 const struct vd_check vd_check_xorg_busid = {
