@@ -9,8 +9,14 @@
 
 static void help(void)
 {
-	printf("usage: vfio-doctor check [--root DIR] [--json] [--only ID,...] [--list] [--quiet] [--verbose]\n\n"
+	printf("usage: vfio-doctor check [--root DIR] [--json] [--only ID,...] [--list] [--quiet] [--verbose]\n"
+	       "                         [--xml FILE]... [--qemu-cmdline FILE]... [-c URI] [--domain NAME]... [--no-vms]\n\n"
 	       "  --only ID,...  run only these checks\n"
+	       "  --xml FILE     a libvirt domain XML (virsh dumpxml) to check; repeatable\n"
+	       "  --qemu-cmdline FILE  a QEMU command line or start script to check; repeatable\n"
+	       "  -c, --connect URI    libvirt URI (default qemu:///system on the live host)\n"
+	       "  --domain NAME  a libvirt domain (default: every domain with PCI host devices); repeatable\n"
+	       "  --no-vms       leave VMs out (no libvirt, no QEMU processes)\n"
 	       "  --list         list the checks and exit\n"
 	       "  --quiet        leave out what passed\n"
 	       "  --verbose      show evidence under passing findings too\n\n"
@@ -40,15 +46,17 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		{"list", no_argument, NULL, 'l'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
+		CLI_VM_OPTIONS,
 		{0},
 	};
 	struct vd_render_opts ro = {0};
 	const char *only = NULL;
 	bool list = false;
+	struct cli_vm vmo = {0};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "ho:lqv", opts, NULL)) != -1) {
-		if (cli_common(c, opt, optarg))
+	while ((opt = getopt_long(argc, argv, "ho:lqvc:", opts, NULL)) != -1) {
+		if (cli_common(c, opt, optarg) || cli_vm_option(&vmo, opt, optarg))
 			continue;
 		switch (opt) {
 		case 'h':
@@ -70,18 +78,26 @@ int cmd_check(struct cli *c, int argc, char **argv)
 			return cli_bad_option("check", argc, argv);
 		}
 	}
-	if (optind < argc)
+	if (optind < argc) {
+		cli_vm_done(&vmo);
 		return cli_error("check: unexpected argument '%s'", argv[optind]);
-	if (list)
+	}
+	if (list) {
+		cli_vm_done(&vmo);
 		return list_checks(c);
+	}
 
 	struct vd_root *root;
-	if (cli_open_root(c, &root))
+	if (cli_open_root(c, &root)) {
+		cli_vm_done(&vmo);
 		return EXIT_USAGE;
+	}
 	struct vd_host h;
 	struct vd_findings fs = {0};
 	char *bad = NULL;
-	int ret = vd_host_gather(root, &h);
+	struct vd_host_opts ho = {.vm = &vmo.opts};
+	int ret = vd_host_gather_opts(root, &ho, &h);
+	cli_vm_done(&vmo);
 	if (ret < 0) {
 		vd_root_free(root);
 		return cli_error("check: could not gather the host: %s", strerror(-ret));
@@ -102,10 +118,14 @@ int cmd_check(struct cli *c, int argc, char **argv)
 
 	size_t counts[VD_NSEVERITY];
 	vd_findings_count(&fs, counts);
+	/* VMs were asked for and none could be read: an error, after the report. */
+	bool no_vm = h.vms.requested && h.vms.n == 0;
 	vd_findings_done(&fs);
 	vd_host_done(&h);
 	vd_root_free(root);
 	if (fflush(stdout) != 0)
 		return EXIT_USAGE;
+	if (no_vm)
+		return cli_error("check: none of the VM configurations given could be read");
 	return counts[VD_FAIL] ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -35,6 +35,11 @@ static void gather_modules(const struct vd_root *root, struct vd_host *h)
 
 int vd_host_gather(const struct vd_root *root, struct vd_host *h)
 {
+	return vd_host_gather_opts(root, NULL, h);
+}
+
+int vd_host_gather_opts(const struct vd_root *root, const struct vd_host_opts *o, struct vd_host *h)
+{
 	struct vd_pcilib *pl = NULL;
 	int ret;
 
@@ -52,6 +57,8 @@ int vd_host_gather(const struct vd_root *root, struct vd_host *h)
 	vd_pci_gather(root, pl, &h->pci);
 	vd_pcilib_free(pl);
 	gather_modules(root, h);
+	if (o && o->vm)
+		vd_vms_gather(root, o->vm, &h->vms);
 	return 0;
 }
 
@@ -66,6 +73,7 @@ void vd_host_done(struct vd_host *h)
 	for (size_t i = 0; i < h->nmods; i++)
 		free(h->mods[i].options);
 	free(h->mods);
+	vd_vms_done(&h->vms);
 	memset(h, 0, sizeof(*h));
 }
 

@@ -11,6 +11,7 @@
 #include "os.h"
 #include "pci.h"
 #include "root.h"
+#include "vm.h"
 
 /* Modules whose availability and modprobe.d configuration matter. */
 struct vd_modinfo {
@@ -32,9 +33,17 @@ struct vd_host {
 	struct vd_modinfo *mods;
 	size_t nmods;
 	bool is_root; /* the tool runs with root privileges */
+	struct vd_vms vms; /* guests: libvirt domains, domain XML files, QEMU command lines */
+};
+
+/* What vd_host_gather_opts reads besides the host itself. */
+struct vd_host_opts {
+	const struct vd_vm_opts *vm; /* NULL: no VMs (vd_host_gather) */
 };
 
 int vd_host_gather(const struct vd_root *root, struct vd_host *out);
+/* The host plus the VMs the options ask for (vm.h vd_vms_gather). */
+int vd_host_gather_opts(const struct vd_root *root, const struct vd_host_opts *o, struct vd_host *out);
 void vd_host_done(struct vd_host *h);
 
 const struct vd_modinfo *vd_host_module(const struct vd_host *h, const char *name);
