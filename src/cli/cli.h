@@ -61,3 +61,4 @@ int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_explain(struct cli *c, int argc, char **argv);
 int cmd_groups(struct cli *c, int argc, char **argv);
 int cmd_collect(struct cli *c, int argc, char **argv);
+int cmd_fix(struct cli *c, int argc, char **argv);

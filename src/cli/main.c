@@ -18,6 +18,7 @@ static const struct {
 	{"explain", cmd_explain, "the page's reasoning, evidence and fix for a check"},
 	{"groups", cmd_groups, "IOMMU groups with their devices, drivers and reset methods"},
 	{"collect", cmd_collect, "save what a diagnosis reads as a root tree or .tar.gz"},
+	{"fix", cmd_fix, "show (and --apply) the domain XML changes the VM checks ask for"},
 };
 
 static void usage(FILE *f)

@@ -146,7 +146,10 @@ int vd_libvirt_domain_xml(const char *uri, const char *name, char **xml, char **
 		virConnectClose(c);
 		return -ENOENT;
 	}
-	*xml = domain_xml(d);
+	/* SECURE: keep passwords and keys, or defining the edited XML would
+	 * drop them. */
+	unsigned flags = (virDomainIsPersistent(d) == 1 ? VIR_DOMAIN_XML_INACTIVE : 0) | VIR_DOMAIN_XML_SECURE;
+	*xml = virDomainGetXMLDesc(d, flags);
 	if (!*xml)
 		*why = last_error();
 	virDomainFree(d);
