@@ -7,8 +7,11 @@
 same() { # same NAME ROOT_A ROOT_B: check --json and groups --json agree
 	local n=$1 a=$2 b=$3
 	for cmd in check groups; do
-		vd --root "$a" "$cmd" --json | norm "$a" >"$TMP/$n.a.$cmd"
-		vd --root "$b" "$cmd" --json | norm "$b" >"$TMP/$n.b.$cmd"
+		# VMs come from the live libvirt daemon and processes, which a
+		# snapshot does not hold: compare the host alone.
+		local x=(); [ "$cmd" = check ] && x=(--no-vms)
+		vd --root "$a" "$cmd" --json "${x[@]}" | norm "$a" >"$TMP/$n.a.$cmd"
+		vd --root "$b" "$cmd" --json "${x[@]}" | norm "$b" >"$TMP/$n.b.$cmd"
 		if diff -u "$TMP/$n.a.$cmd" "$TMP/$n.b.$cmd"; then ok "$n: $cmd replays"; else fail "$n: $cmd differs after collect"; fi
 	done
 }

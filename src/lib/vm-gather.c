@@ -86,10 +86,14 @@ void vd_vms_gather(const struct vd_root *root, const struct vd_vm_opts *o, struc
 	 * only for the live host: a --root snapshot is not this daemon's. */
 	if (o->uri || o->ndomains)
 		vd_libvirt_gather(o->uri ? o->uri : "qemu:///system", o->domains, o->ndomains, true, vms);
-	else if (!vms->requested && !o->no_libvirt && vd_root_is_live(root))
-		vd_libvirt_gather("qemu:///system", NULL, 0, false, vms);
-	else if (!vms->requested)
+	else if (vms->requested)
+		;
+	else if (o->no_libvirt)
+		vd_vms_note(vms, "libvirt: not consulted (--no-vms)");
+	else if (!vd_root_is_live(root))
 		vd_vms_note(vms, "libvirt: not consulted (the root is not the live host)");
+	else
+		vd_libvirt_gather("qemu:///system", NULL, 0, false, vms);
 
 	if (!vms->requested && !o->no_proc)
 		scan_proc(root, vms);
