@@ -72,5 +72,6 @@ void vd_vm_fix_qemu(struct vd_finding *f, enum vd_fix_op op, const char *option,
 
 bool vd_vm_cpu_host(const struct vd_vm *vm)
 {
-	return vm->cpu_mode && strcmp(vm->cpu_mode, "host-passthrough") == 0;
+	/* libvirt's "maximum" is QEMU's -cpu max: the host's CPU under KVM */
+	return vm->cpu_mode && (strcmp(vm->cpu_mode, "host-passthrough") == 0 || strcmp(vm->cpu_mode, "maximum") == 0);
 }
