@@ -19,12 +19,24 @@ static void quiet(void *opaque _unused_, virErrorPtr err _unused_)
 {
 }
 
+/* libvirt's message on one line: schema errors come as several. */
 static char *last_error(void)
 {
 	virErrorPtr e = virGetLastError();
-	char *s = vd_xstrdup(e && e->message ? e->message : "unknown libvirt error");
+	struct vd_str s = {0};
+	const char *m = e && e->message ? e->message : "unknown libvirt error";
+
+	for (const char *p = m; *p;) {
+		size_t w = strcspn(p, "\n");
+		if (w) {
+			if (s.len)
+				vd_str_add(&s, "; ");
+			vd_str_addn(&s, p, w);
+		}
+		p += w + (p[w] == '\n');
+	}
 	virResetLastError();
-	return s;
+	return vd_str_steal(&s);
 }
 
 static void libvirt_init(void)
