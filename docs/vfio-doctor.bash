@@ -4,7 +4,7 @@ _vfio_doctor()
 {
 	local cur prev words cword
 	_init_completion || return
-	local cmds="check explain groups collect help"
+	local cmds="check explain groups collect fix help"
 	local global="--root --json --no-color --color --help --version"
 	local cmd="" i
 	for ((i = 1; i < cword; i++)); do
@@ -17,6 +17,14 @@ _vfio_doctor()
 	case $prev in
 	--root) _filedir -d; return ;;
 	-o|--output) _filedir; return ;;
+	--xml) _filedir xml; return ;;
+	--qemu-cmdline|--backup-dir) _filedir; return ;;
+	--domain)
+		local doms
+		doms=$(virsh list --all --name 2>/dev/null)
+		COMPREPLY=($(compgen -W "$doms" -- "$cur"))
+		return ;;
+	-c|--connect) COMPREPLY=($(compgen -W "qemu:///system qemu:///session" -- "$cur")); return ;;
 	--only)
 		local ids
 		ids=$(vfio-doctor check --list 2>/dev/null | awk '{print $1}')
@@ -25,7 +33,8 @@ _vfio_doctor()
 	esac
 	case $cmd in
 	"") COMPREPLY=($(compgen -W "$cmds $global" -- "$cur")) ;;
-	check) COMPREPLY=($(compgen -W "--only --list --quiet --verbose $global" -- "$cur")) ;;
+	check) COMPREPLY=($(compgen -W "--only --list --quiet --verbose --xml --qemu-cmdline --connect --domain --no-vms $global" -- "$cur")) ;;
+	fix) COMPREPLY=($(compgen -W "--domain --xml --connect --apply --backup-dir $global" -- "$cur")) ;;
 	explain)
 		local ids
 		ids=$(vfio-doctor check --list 2>/dev/null | awk '{print $1}')

@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Debian 12 packages: "build" to build and run vfio-doctor, "test" adds what
 # the test suite runs (valgrind, setpriv, python3 for fixtures and JSON checks,
-# clang and its libFuzzer runtime for the fuzz targets).
+# clang and its libFuzzer runtime for the fuzz targets; libvirt-clients for
+# virsh and virt-xml-validate, libvirt's QEMU driver with QEMU and OVMF for
+# the in-process qemu:///embed oracle of the VM tests).
 set -eu
 build="build-essential meson ninja-build pkg-config pciutils libpci-dev libxml2-dev libjson-c-dev
        libkmod-dev libarchive-dev libvirt-dev libsystemd-dev"
-test="$build valgrind python3 util-linux tar clang libclang-rt-14-dev"
+test="$build valgrind python3 util-linux tar clang libclang-rt-14-dev
+      libvirt-clients libvirt-daemon-driver-qemu qemu-system-x86 ovmf"
 case "${1:-build}" in
 build) pkgs=$build ;;
 test) pkgs=$test ;;

@@ -119,6 +119,7 @@ static void doc_free(struct doc *d)
 
 static int doc_load(struct doc *d, char **why)
 {
+	vd_xml_quiet();
 	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
 	if (!ctxt)
 		return -ENOMEM;
@@ -622,6 +623,7 @@ static bool subset(xmlNodePtr want, xmlNodePtr have)
 static int add_element(struct doc *d, const struct seg *segs, size_t nseg, const char *markup, bool *changed,
 		       char **why)
 {
+	vd_xml_quiet();
 	xmlDocPtr frag = xmlReadMemory(markup, (int)strlen(markup), "fix.xml", NULL,
 				       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	xmlNodePtr parent;

@@ -273,6 +273,18 @@ static void parse_metadata(xmlNodePtr md, struct vd_vm *vm)
 	}
 }
 
+/* libxml2 reports some errors (input encoding) through its generic handler,
+ * which prints to stderr whatever the parser options say. */
+static void quiet(void *ctx _unused_, const char *msg _unused_, ...)
+{
+}
+
+void vd_xml_quiet(void)
+{
+	/* libxml2's own (thread-local) handler state, not ours */
+	xmlSetGenericErrorFunc(NULL, quiet);
+}
+
 int vd_vm_parse_xml(const char *data, size_t len, struct vd_vm *vm, char **why)
 {
 	xmlParserCtxtPtr ctxt;
@@ -283,6 +295,7 @@ int vd_vm_parse_xml(const char *data, size_t len, struct vd_vm *vm, char **why)
 		*why = vd_xstrdup("file too large");
 		return -EBADMSG;
 	}
+	vd_xml_quiet();
 	ctxt = xmlNewParserCtxt();
 	if (!ctxt) {
 		*why = vd_xstrdup("out of memory");

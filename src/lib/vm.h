@@ -146,6 +146,8 @@ bool vd_vm_is_libvirt(const struct vd_vm *vm);
 /* Parsers (vm-xml.c, vm-qemu.c). Return 0 or -EBADMSG with *why set to a
  * one-line reason; the VM holds what could be read either way. */
 int vd_vm_parse_xml(const char *data, size_t len, struct vd_vm *vm, char **why);
+/* Keep libxml2 from printing errors it reports outside a parser context. */
+void vd_xml_quiet(void);
 /* Apply QEMU arguments to the model (a command line, or the arguments of a
  * <qemu:commandline>, which QEMU reads after libvirt's own). */
 void vd_vm_apply_qemu_args(struct vd_vm *vm, char *const *argv, size_t argc);
