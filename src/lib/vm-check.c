@@ -47,9 +47,36 @@ struct vd_finding *vd_vm_finding(struct vd_findings *fs, const struct vd_check *
 	return f;
 }
 
+/* Where a domain XML fact lives on a QEMU command line, for evidence from
+ * command lines (table: XML path prefix → QEMU option). */
+static const struct {
+	const char *xml, *qemu;
+} where_table[] = {
+	{"/domain/os/type/@machine", "-machine"},
+	{"/domain/os", "-bios / -drive if=pflash"},
+	{"/domain/features/ioapic", "-machine kernel_irqchip"},
+	{"/domain/features/kvm", "-cpu kvm="},
+	{"/domain/features/hyperv", "-cpu hv-vendor-id="},
+	{"/domain/vcpu", "-smp"},
+	{"/domain/cpu/topology", "-smp"},
+	{"/domain/cpu", "-cpu"},
+	{"/domain/devices/iommu", "-device intel-iommu"},
+	{"hostdev", "-device vfio-pci"},
+};
+
+static const char *where_for(const struct vd_vm *vm, const char *where)
+{
+	if (vd_vm_is_libvirt(vm))
+		return where;
+	for (size_t i = 0; i < ARRAY_SIZE(where_table); i++)
+		if (vd_startswith(where, where_table[i].xml))
+			return where_table[i].qemu;
+	return where;
+}
+
 void vd_vm_evidence(struct vd_finding *f, const struct vd_vm *vm, const char *where, const char *fmt, ...)
 {
-	_cleanup_free_ char *src = vd_xasprintf("%s: %s", vm->origin ? vm->origin : "?", where);
+	_cleanup_free_ char *src = vd_xasprintf("%s: %s", vm->origin ? vm->origin : "?", where_for(vm, where));
 	struct vd_str m = {0};
 	va_list ap;
 

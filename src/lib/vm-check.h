@@ -35,5 +35,11 @@ void vd_vm_fix_xml(struct vd_finding *f, enum vd_fix_op op, const char *path, co
 void vd_vm_fix_qemu(struct vd_finding *f, enum vd_fix_op op, const char *option, const char *value);
 /* "host-passthrough" (or QEMU -cpu host) */
 bool vd_vm_cpu_host(const struct vd_vm *vm);
-/* Run fn for each VM: the common loop of per-VM checks. */
 #define VD_FOREACH_VM(h, vm) for (const struct vd_vm *vm = (h)->vms.vm; vm < (h)->vms.vm + (h)->vms.n; vm++)
+/* The run() of a per-VM check: fn(check, host, vm, findings) for each VM. */
+#define VD_VM_CHECK_RUN(fn)                                                                        \
+	static void run(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out) \
+	{                                                                                          \
+		VD_FOREACH_VM(h, vm)                                                               \
+		fn(c, h, vm, out);                                                                 \
+	}

@@ -139,18 +139,25 @@ int vd_libvirt_gather(const char *uri, const char *const *names, size_t nnames, 
 	return 0;
 }
 
-int vd_libvirt_domain_xml(const char *uri, const char *name, char **xml, char **why)
+/* A read-write connection for fix: one-line reason on failure. */
+static virConnectPtr open_rw(const char *uri, char **why)
 {
-	virConnectPtr c;
-	virDomainPtr d;
-
 	libvirt_init();
-	c = virConnectOpen(uri);
+	virConnectPtr c = virConnectOpen(uri);
 	if (!c) {
 		_cleanup_free_ char *e = last_error();
 		*why = vd_xasprintf("cannot connect to %s: %s", uri, e);
-		return -ECONNREFUSED;
 	}
+	return c;
+}
+
+int vd_libvirt_domain_xml(const char *uri, const char *name, char **xml, char **why)
+{
+	virConnectPtr c = open_rw(uri, why);
+	virDomainPtr d;
+
+	if (!c)
+		return -ECONNREFUSED;
 	d = virDomainLookupByName(c, name);
 	if (!d) {
 		_cleanup_free_ char *e = last_error();
@@ -171,16 +178,11 @@ int vd_libvirt_domain_xml(const char *uri, const char *name, char **xml, char **
 
 int vd_libvirt_define(const char *uri, const char *xml, char **why)
 {
-	virConnectPtr c;
+	virConnectPtr c = open_rw(uri, why);
 	virDomainPtr d;
 
-	libvirt_init();
-	c = virConnectOpen(uri);
-	if (!c) {
-		_cleanup_free_ char *e = last_error();
-		*why = vd_xasprintf("cannot connect to %s: %s", uri, e);
+	if (!c)
 		return -ECONNREFUSED;
-	}
 	/* VALIDATE: without it libvirt silently drops what its schema does not
 	 * know (maxphysaddr limit= before 9.3.0), and the fix would be lost. */
 	d = virDomainDefineXMLFlags(c, xml, VIR_DOMAIN_DEFINE_VALIDATE);

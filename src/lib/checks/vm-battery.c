@@ -44,11 +44,7 @@ static void check_vm(const struct vd_check *c, const struct vd_host *h, const st
 		vd_vm_fix_qemu(f, VD_OP_ADD, "-acpitable", "file=" VD_SSDT_BATTERY_PATH);
 }
 
-static void run(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out)
-{
-	VD_FOREACH_VM(h, vm)
-	check_vm(c, h, vm, out);
-}
+VD_VM_CHECK_RUN(check_vm)
 
 const struct vd_check vd_check_vm_battery = {
 	.id = "vm-battery",

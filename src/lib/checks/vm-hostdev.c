@@ -116,11 +116,7 @@ static void check_vm(const struct vd_check *c, const struct vd_host *h, const st
 	}
 }
 
-static void run(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out)
-{
-	VD_FOREACH_VM(h, vm)
-	check_vm(c, h, vm, out);
-}
+VD_VM_CHECK_RUN(check_vm)
 
 const struct vd_check vd_check_vm_hostdev = {
 	.id = "vm-hostdev",

@@ -3,7 +3,8 @@
  * on <domain>, or libvirt rejects (undeclared prefix) or ignores it. */
 #include "../vm-check.h"
 
-static void check_vm(const struct vd_check *c, const struct vd_vm *vm, struct vd_findings *out)
+static void check_vm(const struct vd_check *c, const struct vd_host *h _unused_, const struct vd_vm *vm,
+		     struct vd_findings *out)
 {
 	struct vd_finding *f;
 
@@ -27,11 +28,7 @@ static void check_vm(const struct vd_check *c, const struct vd_vm *vm, struct vd
 	vd_vm_fix_xml(f, VD_OP_SET, "/domain/@xmlns:qemu", VD_QEMU_NS);
 }
 
-static void run(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out)
-{
-	VD_FOREACH_VM(h, vm)
-	check_vm(c, vm, out);
-}
+VD_VM_CHECK_RUN(check_vm)
 
 const struct vd_check vd_check_vm_qemu_namespace = {
 	.id = "vm-qemu-namespace",
