@@ -18,6 +18,14 @@ _vfio_doctor()
 	--root) _filedir -d; return ;;
 	-o|--output|--log) _filedir; return ;;
 	--from) _filedir json; return ;;
+	--xml) _filedir xml; return ;;
+	--qemu-cmdline|--backup-dir) _filedir; return ;;
+	--domain)
+		local doms
+		doms=$(virsh list --all --name 2>/dev/null)
+		COMPREPLY=($(compgen -W "$doms" -- "$cur"))
+		return ;;
+	-c|--connect) COMPREPLY=($(compgen -W "qemu:///system qemu:///session" -- "$cur")); return ;;
 	--only)
 		local ids
 		ids=$(vfio-doctor check --list 2>/dev/null | awk '{print $1}')
@@ -26,14 +34,14 @@ _vfio_doctor()
 	esac
 	case $cmd in
 	"") COMPREPLY=($(compgen -W "$cmds $global" -- "$cur")) ;;
-	check) COMPREPLY=($(compgen -W "--only --list --quiet --verbose --log --boot --no-logs $global" -- "$cur")) ;;
+	check) COMPREPLY=($(compgen -W "--only --list --quiet --verbose --log --boot --no-logs --xml --qemu-cmdline --connect --domain --no-vms $global" -- "$cur")) ;;
 	explain)
 		local ids
 		ids=$(vfio-doctor check --list 2>/dev/null | awk '{print $1}')
 		COMPREPLY=($(compgen -W "$ids --json" -- "$cur")) ;;
 	groups) COMPREPLY=($(compgen -W "$global" -- "$cur")) ;;
 	collect) COMPREPLY=($(compgen -W "-o --output --no-logs $global" -- "$cur")) ;;
-	fix) COMPREPLY=($(compgen -W "--only --from --apply $global" -- "$cur")) ;;
+	fix) COMPREPLY=($(compgen -W "--only --from --apply --domain --xml --connect --backup-dir $global" -- "$cur")) ;;
 	undo) COMPREPLY=($(compgen -W "--list $global" -- "$cur")) ;;
 	ssdt) COMPREPLY=($(compgen -W "battery -o --output $global" -- "$cur")) ;;
 	esac

@@ -9,6 +9,7 @@
 
 #include "render.h"
 #include "root.h"
+#include "vm.h"
 
 enum {
 	EXIT_OK = 0,
@@ -38,6 +39,24 @@ bool cli_color(const struct cli *c, FILE *f);
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* prints, returns EXIT_USAGE */
 int cli_bad_option(const char *cmd, int argc, char **argv);
 
+/* VM source options shared by check and fix (cli-vm.c). */
+struct cli_vm {
+	struct vd_vm_opts opts; /* the arrays below, as the library takes them */
+	const char **xml, **qemu, **domains;
+	size_t nxml, nqemu, ndomains;
+};
+
+enum { OPT_XML = 0x200, OPT_QEMU_CMDLINE, OPT_DOMAIN, OPT_NO_VMS };
+
+#define CLI_VM_OPTIONS                                                                                                 \
+	{"xml", required_argument, NULL, OPT_XML}, {"qemu-cmdline", required_argument, NULL, OPT_QEMU_CMDLINE},        \
+		{"connect", required_argument, NULL, 'c'}, {"domain", required_argument, NULL, OPT_DOMAIN},             \
+		{"no-vms", no_argument, NULL, OPT_NO_VMS}
+
+/* Handles a VM option ('c' included); false when opt is not one. */
+bool cli_vm_option(struct cli_vm *v, int opt, const char *arg);
+void cli_vm_done(struct cli_vm *v);
+
 int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_explain(struct cli *c, int argc, char **argv);
 int cmd_groups(struct cli *c, int argc, char **argv);
@@ -45,3 +64,4 @@ int cmd_collect(struct cli *c, int argc, char **argv);
 int cmd_fix(struct cli *c, int argc, char **argv);
 int cmd_undo(struct cli *c, int argc, char **argv);
 int cmd_ssdt(struct cli *c, int argc, char **argv);
+int cmd_fix_domain(struct cli *c, int argc, char **argv);

@@ -10,8 +10,14 @@
 static void help(void)
 {
 	printf("usage: vfio-doctor check [--root DIR] [--json] [--only ID,...] [--list] [--quiet] [--verbose]\n"
-	       "                         [--log FILE]... [--boot N] [--no-logs]\n\n"
+	       "                         [--log FILE]... [--boot N] [--no-logs]\n"
+	       "                         [--xml FILE]... [--qemu-cmdline FILE]... [-c URI] [--domain NAME]... [--no-vms]\n\n"
 	       "  --only ID,...  run only these checks\n"
+	       "  --xml FILE     a libvirt domain XML (virsh dumpxml) to check; repeatable\n"
+	       "  --qemu-cmdline FILE  a QEMU command line or start script to check; repeatable\n"
+	       "  -c, --connect URI    libvirt URI (default qemu:///system on the live host)\n"
+	       "  --domain NAME  a libvirt domain (default: every domain with PCI host devices); repeatable\n"
+	       "  --no-vms       leave VMs out (no libvirt, no QEMU processes)\n"
 	       "  --list         list the checks and exit\n"
 	       "  --quiet        leave out what passed\n"
 	       "  --verbose      show evidence under passing findings too\n"
@@ -48,23 +54,26 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		{"log", required_argument, NULL, 'L'},
 		{"boot", required_argument, NULL, 'b'},
 		{"no-logs", no_argument, NULL, 'N'},
+		CLI_VM_OPTIONS,
 		{0},
 	};
 	struct vd_render_opts ro = {0};
 	const char *only = NULL;
 	bool list = false;
-	int opt, boot = 0;
+	int opt, boot = 0, rc;
 	struct vd_host_opts ho = {0};
 	char **logs = NULL;
 	size_t nlogs = 0, caplogs = 0;
+	struct cli_vm vmo = {0};
 
-	while ((opt = getopt_long(argc, argv, "ho:lqv", opts, NULL)) != -1) {
-		if (cli_common(c, opt, optarg))
+	while ((opt = getopt_long(argc, argv, "ho:lqvc:", opts, NULL)) != -1) {
+		if (cli_common(c, opt, optarg) || cli_vm_option(&vmo, opt, optarg))
 			continue;
 		switch (opt) {
 		case 'h':
 			help();
-			return EXIT_OK;
+			rc = EXIT_OK;
+			goto done;
 		case 'o':
 			only = optarg;
 			break;
@@ -82,44 +91,46 @@ int cmd_check(struct cli *c, int argc, char **argv)
 			break;
 		case 'b':
 			if (vd_parse_int(optarg, &boot) < 0 || boot > 0) {
-				free(logs);
-				return cli_error("check: --boot takes 0 or a negative number (-1: the boot before this one)");
+				rc = cli_error("check: --boot takes 0 or a negative number (-1: the boot before this one)");
+				goto done;
 			}
 			break;
 		case 'N':
 			ho.log.skip = true;
 			break;
 		default:
-			free(logs);
-			return cli_bad_option("check", argc, argv);
+			rc = cli_bad_option("check", argc, argv);
+			goto done;
 		}
 	}
 	if (optind < argc) {
-		free(logs);
-		return cli_error("check: unexpected argument '%s'", argv[optind]);
+		rc = cli_error("check: unexpected argument '%s'", argv[optind]);
+		goto done;
 	}
 	if (list) {
-		free(logs);
-		return list_checks(c);
+		rc = list_checks(c);
+		goto done;
 	}
 	if (logs)
 		(void)VD_PUSH(logs, nlogs, caplogs); /* NULL-terminate */
 	ho.log.files = logs;
 	ho.log.boot = boot;
+	ho.vm = &vmo.opts;
 
 	struct vd_root *root;
 	if (cli_open_root(c, &root)) {
-		free(logs);
+		rc = EXIT_USAGE;
+		goto done;
 		return EXIT_USAGE;
 	}
 	struct vd_host h;
 	struct vd_findings fs = {0};
 	char *bad = NULL;
 	int ret = vd_host_gather(root, &ho, &h);
-	free(logs);
 	if (ret < 0) {
 		vd_root_free(root);
-		return cli_error("check: could not gather the host: %s", strerror(-ret));
+		rc = cli_error("check: could not gather the host: %s", strerror(-ret));
+		goto done;
 	}
 	ret = vd_checks_run(&h, only, &fs, &bad);
 	if (ret < 0) {
@@ -128,7 +139,8 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		vd_findings_done(&fs);
 		vd_host_done(&h);
 		vd_root_free(root);
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
+		goto done;
 	}
 	ro.color = cli_color(c, stdout);
 	char *out = c->json ? vd_render_json(&h, &fs) : vd_render_text(&h, &fs, &ro);
@@ -137,10 +149,19 @@ int cmd_check(struct cli *c, int argc, char **argv)
 
 	size_t counts[VD_NSEVERITY];
 	vd_findings_count(&fs, counts);
+	/* VMs were asked for and none could be read: an error, after the report. */
+	bool no_vm = h.vms.requested && h.vms.n == 0;
 	vd_findings_done(&fs);
 	vd_host_done(&h);
 	vd_root_free(root);
 	if (fflush(stdout) != 0)
-		return EXIT_USAGE;
-	return counts[VD_FAIL] ? EXIT_FINDINGS : EXIT_OK;
+		rc = EXIT_USAGE;
+	else if (no_vm)
+		rc = cli_error("check: none of the VM configurations given could be read");
+	else
+		rc = counts[VD_FAIL] ? EXIT_FINDINGS : EXIT_OK;
+done:
+	free(logs);
+	cli_vm_done(&vmo);
+	return rc;
 }

@@ -160,8 +160,21 @@ static void fix_help(void)
 	       "back), 2 usage error or refused.\n");
 }
 
+/* A fix for a VM's domain XML (--domain, --xml) is its own plan: the VM
+ * side's diff, applied through libvirt or to the file (cmd-fix-domain.c). */
+static bool wants_domain(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (vd_startswith(argv[i], "--domain") || vd_startswith(argv[i], "--xml"))
+			return true;
+	return false;
+}
+
 int cmd_fix(struct cli *c, int argc, char **argv)
 {
+	if (wants_domain(argc, argv))
+		return cmd_fix_domain(c, argc, argv);
+
 	static const struct option opts[] = {
 		CLI_COMMON_OPTIONS,
 		{"only", required_argument, NULL, 'o'},

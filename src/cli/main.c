@@ -19,7 +19,7 @@ static const struct {
 	{"explain", cmd_explain, "the page's reasoning, evidence and fix for a check"},
 	{"groups", cmd_groups, "IOMMU groups with their devices, drivers and reset methods"},
 	{"collect", cmd_collect, "save what a diagnosis reads as a root tree or .tar.gz"},
-	{"fix", cmd_fix, "show the plan for the findings' fixes; --apply carries it out"},
+	{"fix", cmd_fix, "show the plan for the findings' fixes (or --domain/--xml: a VM's XML); --apply carries it out"},
 	{"undo", cmd_undo, "revert the last 'fix --apply' byte for byte; --list"},
 	{"ssdt", cmd_ssdt, "write an ACPI table a VM needs: 'ssdt battery -o FILE'"},
 };

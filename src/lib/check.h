@@ -19,6 +19,8 @@ struct vd_check {
 	const char *fixes;    /* what its fix does */
 	/* Pure: reads the host, appends findings, prints nothing. */
 	void (*run)(const struct vd_check *self, const struct vd_host *h, struct vd_findings *out);
+	/* Looks at each VM in h->vms: says nothing when there is none. */
+	bool per_vm;
 };
 
 extern const struct vd_check *const vd_checks[];

@@ -14,6 +14,7 @@ static const char *const severity_names[VD_NSEVERITY] = {
 static const char *const fix_kind_names[VD_NFIXKIND] = {
 	[VD_FIX_KPARAM] = "kernel-parameter", [VD_FIX_FILE] = "file",     [VD_FIX_RUNTIME] = "runtime",
 	[VD_FIX_COMMAND] = "command",         [VD_FIX_XML] = "domain-xml", [VD_FIX_MANUAL] = "manual",
+	[VD_FIX_QEMU_ARG] = "qemu-arg",
 };
 
 const char *vd_severity_name(enum vd_severity s)

@@ -23,8 +23,9 @@ enum vd_fix_kind {
 	VD_FIX_FILE,    /* target = path; value = lines that must be in it */
 	VD_FIX_RUNTIME, /* target = sysfs/procfs path; value = what to write */
 	VD_FIX_COMMAND, /* value = a command line to run */
-	VD_FIX_XML,     /* target = element path in the domain XML; value = XML */
+	VD_FIX_XML,     /* target = path in the domain XML (domain-edit.h), value = attribute value(s) or arguments */
 	VD_FIX_MANUAL,  /* something only the user can do (firmware, hardware) */
+	VD_FIX_QEMU_ARG, /* QEMU command line: target = option ("-machine"), value = its new argument */
 	VD_NFIXKIND,
 };
 

@@ -33,7 +33,7 @@ static void gather_modules(const struct vd_root *root, struct vd_host *h)
 	vd_modprobe_free(mp);
 }
 
-int vd_host_gather(const struct vd_root *root, const struct vd_host_opts *opts, struct vd_host *h)
+int vd_host_gather(const struct vd_root *root, const struct vd_host_opts *o, struct vd_host *h)
 {
 	struct vd_pcilib *pl = NULL;
 	int ret;
@@ -54,7 +54,9 @@ int vd_host_gather(const struct vd_root *root, const struct vd_host_opts *opts, 
 	gather_modules(root, h);
 	vd_iomem_gather(root, &h->iomem);
 	vd_userland_gather(root, &h->user);
-	vd_klog_gather(root, opts ? &opts->log : NULL, &h->log);
+	vd_klog_gather(root, o ? &o->log : NULL, &h->log);
+	if (o && o->vm)
+		vd_vms_gather(root, o->vm, &h->vms);
 	return 0;
 }
 
@@ -72,6 +74,7 @@ void vd_host_done(struct vd_host *h)
 	for (size_t i = 0; i < h->nmods; i++)
 		free(h->mods[i].options);
 	free(h->mods);
+	vd_vms_done(&h->vms);
 	memset(h, 0, sizeof(*h));
 }
 

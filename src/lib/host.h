@@ -14,6 +14,7 @@
 #include "pci.h"
 #include "root.h"
 #include "userland.h"
+#include "vm.h"
 
 /* Modules whose availability and modprobe.d configuration matter. */
 struct vd_modinfo {
@@ -27,6 +28,7 @@ struct vd_modinfo {
 /* What to gather besides the always-read sysfs/procfs facts. */
 struct vd_host_opts {
 	struct vd_log_opts log;
+	const struct vd_vm_opts *vm; /* NULL: no VMs */
 };
 
 struct vd_host {
@@ -43,9 +45,12 @@ struct vd_host {
 	struct vd_modinfo *mods;
 	size_t nmods;
 	bool is_root; /* the tool runs with root privileges */
+	struct vd_vms vms; /* guests: libvirt domains, domain XML files, QEMU command lines */
 };
 
-/* opts NULL: defaults (this boot's kernel log, libvirt logs). */
+/* What vd_host_gather_opts reads besides the host itself. */
+/* opts NULL: the defaults (this boot's kernel log, libvirt logs, no VMs);
+ * opts->vm: the VMs to read too (vm.h vd_vms_gather). */
 int vd_host_gather(const struct vd_root *root, const struct vd_host_opts *opts, struct vd_host *out);
 void vd_host_done(struct vd_host *h);
 

@@ -126,3 +126,29 @@ unsigned vd_iommu_intel_mgaw(const struct vd_iommu *io)
 	}
 	return w;
 }
+
+unsigned vd_iommu_amd_width(const struct vd_iommu *io)
+{
+	unsigned w = 0;
+	for (size_t i = 0; i < io->nunits; i++) {
+		const struct vd_iommu_unit *u = &io->unit[i];
+		if (u->kind != VD_IOMMU_AMD || u->features_err != 0)
+			continue;
+		unsigned hats = (unsigned)(u->features >> 10) & 0x3;
+		if (hats == 3)
+			continue; /* reserved */
+		/* 12 offset bits + 9 bits per level */
+		unsigned bits = 12 + 9 * (4 + hats);
+		if (bits > 64)
+			bits = 64;
+		if (w == 0 || bits < w)
+			w = bits;
+	}
+	return w;
+}
+
+unsigned vd_iommu_width(const struct vd_iommu *io)
+{
+	unsigned w = vd_iommu_intel_mgaw(io);
+	return w ? w : vd_iommu_amd_width(io);
+}

@@ -48,3 +48,10 @@ const struct vd_iommu_group *vd_iommu_find_group(const struct vd_iommu *io, int 
 /* Widest address the Intel units can translate for a guest: min over units
  * of MGAW (Linux drivers/iommu/intel/iommu.c). 0 when unknown. */
 unsigned vd_iommu_intel_mgaw(const struct vd_iommu *io);
+/* AMD: host address translation size from the extended feature register,
+ * HATS (bits 11:10) = page table levels beyond 4 (Linux
+ * drivers/iommu/amd/init.c: max level = HATS + PAGE_MODE_4_LEVEL), so 48,
+ * 57 or 64 bits; min over units, 0 when unknown. */
+unsigned vd_iommu_amd_width(const struct vd_iommu *io);
+/* The address width guest DMA must fit: Intel MGAW or AMD HATS; 0 unknown. */
+unsigned vd_iommu_width(const struct vd_iommu *io);

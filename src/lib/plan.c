@@ -363,11 +363,23 @@ static void plan_manual(struct planner *pl, const struct vd_finding *f, const st
 
 static void plan_xml(struct planner *pl, const struct vd_finding *f, const struct vd_fix *x)
 {
-	/* Domain XML edits belong to the VM side (fix --domain), which plans
-	 * them with its own step kind; listed here so nothing is hidden. */
+	/* Domain XML edits are planned per domain by the VM side (fix
+	 * --domain NAME / --xml FILE, which shows their diff); listed here,
+	 * with the command that applies them, so nothing is hidden. */
 	_cleanup_free_ char *how = vd_xasprintf("%s %s", vd_fix_op_name(x->op), x->value ? x->value : "");
-	_cleanup_free_ char *what = vd_xasprintf("domain XML %s", x->target ? x->target : "");
+	const char *vm = f->subject && vd_startswith(f->subject, "vm ") ? f->subject + 3 : NULL;
+	_cleanup_free_ char *what = vm ? vd_xasprintf("domain %s (vfio-doctor fix --domain %s), XML %s", vm, vm,
+						   x->target ? x->target : "")
+				       : vd_xasprintf("domain XML %s", x->target ? x->target : "");
 	vd_plan_add_manual(pl->p, f->id, what, how);
+}
+
+static void plan_qemu_arg(struct planner *pl, const struct vd_finding *f, const struct vd_fix *x)
+{
+	/* A VM started by a script: the argument to change in it. */
+	_cleanup_free_ char *what = vd_xasprintf("QEMU command line%s%s: %s", f->subject ? " of " : "",
+						 f->subject ? f->subject : "", x->target ? x->target : "");
+	vd_plan_add_manual(pl->p, f->id, what, x->value ? x->value : "");
 }
 
 /* The boot loader half: every configuration that holds the command line
@@ -444,6 +456,7 @@ static const struct {
 	{VD_FIX_KPARAM, plan_kparam},
 	{VD_FIX_RUNTIME, plan_runtime},
 	{VD_FIX_XML, plan_xml},
+	{VD_FIX_QEMU_ARG, plan_qemu_arg},
 	{VD_FIX_MANUAL, plan_manual},
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* JSON renderer through json-c; the schema is docs/json-schema.md. */
 #include <json-c/json.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "config.h"
@@ -47,6 +48,8 @@ json_object *vd_json_string(const char *s)
 	return o;
 }
 
+static json_object *vm_json(const struct vd_vm *vm);
+
 static json_object *host_json(const struct vd_host *h)
 {
 	json_object *o = json_object_new_object(), *cpu = json_object_new_object(), *k = json_object_new_object(),
@@ -79,6 +82,111 @@ static json_object *host_json(const struct vd_host *h)
 	json_object_object_add(o, "gpus", json_object_new_int64((int64_t)ngpu));
 	json_object_object_add(o, "iommu_units", json_object_new_int64((int64_t)h->iommu.nunits));
 	json_object_object_add(o, "iommu_groups", json_object_new_int64((int64_t)h->iommu.ngroups));
+	json_object *vms = json_object_new_array();
+	for (size_t i = 0; i < h->vms.n; i++)
+		json_object_array_add(vms, vm_json(&h->vms.vm[i]));
+	json_object_object_add(o, "vms", vms);
+	return o;
+}
+
+static json_object *tristate(int v)
+{
+	return v == VD_UNSET ? NULL : json_object_new_boolean(v == VD_ON);
+}
+
+static json_object *int_or_null(long v)
+{
+	return v < 0 ? NULL : json_object_new_int64(v);
+}
+
+static json_object *version_json(unsigned long v)
+{
+	char buf[32];
+	return v ? json_object_new_string(vd_version_str(v, buf, sizeof(buf))) : NULL;
+}
+
+static json_object *strv_json(char *const *v)
+{
+	json_object *a = json_object_new_array();
+	for (char *const *p = v; p && *p; p++)
+		json_object_array_add(a, json_object_new_string(*p));
+	return a;
+}
+
+/* The VM facts (docs/json-schema.md "host.vms"). */
+static json_object *vm_json(const struct vd_vm *vm)
+{
+	json_object *o = json_object_new_object(), *hd = json_object_new_array();
+	unsigned ma, mi;
+	char buf[32];
+
+	json_object_object_add(o, "name", json_object_new_string(vm->name ? vm->name : ""));
+	json_object_object_add(o, "source", json_object_new_string(vd_vm_source_name(vm->source)));
+	json_object_object_add(o, "origin", vd_json_string(vm->origin));
+	json_object_object_add(o, "machine", vd_json_string(vm->machine));
+	json_object_object_add(o, "q35", json_object_new_boolean(vm->q35));
+	bool mv = vd_vm_machine_version(vm, &ma, &mi);
+	snprintf(buf, sizeof(buf), "%u.%u", ma, mi);
+	json_object_object_add(o, "machine_version", mv ? json_object_new_string(buf) : NULL);
+	json_object_object_add(o, "libvirt_version", version_json(vm->libvirt_version));
+	json_object_object_add(o, "qemu_version", version_json(vm->qemu_version));
+	json_object_object_add(o, "firmware", json_object_new_string(vm->firmware == VD_FW_EFI ? "efi" : vm->firmware == VD_FW_BIOS ? "bios" : "unknown"));
+	json_object_object_add(o, "loader", vd_json_string(vm->loader));
+	json_object_object_add(o, "cpu_mode", vd_json_string(vm->cpu_mode));
+	json_object_object_add(o, "vcpus", json_object_new_int64(vm->vcpus));
+	json_object *t = NULL;
+	if (vm->topology) {
+		t = json_object_new_object();
+		json_object_object_add(t, "sockets", json_object_new_int64(vm->sockets));
+		json_object_object_add(t, "dies", json_object_new_int64(vm->dies));
+		json_object_object_add(t, "cores", json_object_new_int64(vm->cores));
+		json_object_object_add(t, "threads", json_object_new_int64(vm->threads));
+	}
+	json_object_object_add(o, "topology", t);
+	json_object *mp = NULL;
+	if (vm->maxphys_mode) {
+		mp = json_object_new_object();
+		json_object_object_add(mp, "mode", json_object_new_string(vm->maxphys_mode));
+		json_object_object_add(mp, "bits", int_or_null(vm->maxphys_bits));
+		json_object_object_add(mp, "limit", int_or_null(vm->maxphys_limit));
+	}
+	json_object_object_add(o, "maxphysaddr", mp);
+	json_object_object_add(o, "host_phys_bits_limit", int_or_null(vm->cpu_host_phys_bits_limit));
+	json_object_object_add(o, "amd_stibp", tristate(vm->amd_stibp));
+	json_object_object_add(o, "ioapic", vd_json_string(vm->ioapic_driver));
+	static const char *const irq[] = {NULL, "on", "split", "off"};
+	json_object_object_add(o, "kernel_irqchip", irq[vm->irqchip] ? json_object_new_string(irq[vm->irqchip]) : NULL);
+	json_object_object_add(o, "kvm_hidden", tristate(vm->kvm_hidden));
+	json_object_object_add(o, "hyperv_vendor_id", vm->hv_vendor_id == VD_ON ? vd_json_string(vm->hv_vendor_id_value) : NULL);
+	json_object_object_add(o, "windows", json_object_new_boolean(vm->windows));
+	json_object *io = NULL;
+	if (vm->iommu_model) {
+		io = json_object_new_object();
+		json_object_object_add(io, "model", json_object_new_string(vm->iommu_model));
+		json_object_object_add(io, "intremap", tristate(vm->iommu_intremap));
+		json_object_object_add(io, "caching_mode", tristate(vm->iommu_caching_mode));
+		json_object_object_add(io, "eim", tristate(vm->iommu_eim));
+		json_object_object_add(io, "aw_bits", int_or_null(vm->iommu_aw_bits));
+	}
+	json_object_object_add(o, "iommu", io);
+	for (size_t i = 0; i < vm->nhostdev; i++) {
+		const struct vd_vm_hostdev *d = &vm->hostdev[i];
+		json_object *e = json_object_new_object();
+		snprintf(buf, sizeof(buf), "%04x:%02x:%02x.%x", d->domain, d->bus, d->slot, d->fn);
+		json_object_object_add(e, "address", json_object_new_string(buf));
+		json_object_object_add(e, "managed", tristate(d->managed));
+		json_object_object_add(e, "rom_file", vd_json_string(d->rom_file));
+		json_object_object_add(e, "rom_bar", tristate(d->rom_bar));
+		snprintf(buf, sizeof(buf), "%02x:%02x.%x", d->gbus, d->gslot, d->gfn);
+		json_object_object_add(e, "guest_address", d->guest_addr ? json_object_new_string(buf) : NULL);
+		json_object_object_add(e, "multifunction", tristate(d->multifunction));
+		json_object_array_add(hd, e);
+	}
+	json_object_object_add(o, "hostdevs", hd);
+	json_object_object_add(o, "qemu_commandline", json_object_new_boolean(vm->qemu_commandline));
+	json_object_object_add(o, "qemu_namespace_ok", vm->qemu_commandline ? json_object_new_boolean(vm->qemu_ns_ok) : NULL);
+	json_object_object_add(o, "qemu_args", strv_json(vm->qemu_args));
+	json_object_object_add(o, "acpitables", strv_json(vm->acpitables));
 	return o;
 }
 

@@ -102,7 +102,12 @@ static void fix_line(struct vd_str *out, const struct vd_fix *x, unsigned width)
 		line = vd_xasprintf("run: %s", x->value);
 		break;
 	case VD_FIX_XML:
-		line = vd_xasprintf("domain XML %s: %s %s", x->target, vd_fix_op_name(x->op), x->value);
+		line = vd_xasprintf("domain XML: %s %s%s%s", vd_fix_op_name(x->op), x->target, x->value ? " = " : "",
+				    x->value ? x->value : "");
+		break;
+	case VD_FIX_QEMU_ARG:
+		line = vd_xasprintf("QEMU command line: %s %s%s%s", vd_fix_op_name(x->op), x->target, x->value ? " " : "",
+				    x->value ? x->value : "");
 		break;
 	case VD_FIX_MANUAL:
 	default:

@@ -92,6 +92,8 @@ static void test_registry(void)
 	run(&h, NULL, &fs);
 	for (size_t i = 0; i < vd_nchecks; i++) {
 		bool said = false;
+		if (vd_checks[i]->per_vm)
+			continue; /* nothing to say without VMs */
 		for (size_t j = 0; j < fs.n; j++)
 			said |= strcmp(fs.f[j].id, vd_checks[i]->id) == 0;
 		CHECK(said);

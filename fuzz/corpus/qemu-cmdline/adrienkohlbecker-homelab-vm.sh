@@ -1,0 +1,1 @@
+../../../tests/vms/adrienkohlbecker-homelab-vm.sh

@@ -1,0 +1,1 @@
+../../../tests/vms/aiminickwong-win3a_gpu2b.sh

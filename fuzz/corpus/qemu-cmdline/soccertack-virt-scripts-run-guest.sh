@@ -1,0 +1,1 @@
+../../../tests/vms/soccertack-virt-scripts-run-guest.sh
