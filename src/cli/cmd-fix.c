@@ -10,11 +10,9 @@
 
 #include "check.h"
 #include "cli.h"
+#include "vm-libvirt.h"
 #include "config.h"
 #include "plan.h"
-#if HAVE_LIBVIRT
-#include <libvirt/libvirt.h>
-#endif
 
 /* Runs a plan's command: split on spaces (plans hold plain words, never
  * shell syntax) and exec'd without a shell; output goes to our stderr so
@@ -55,16 +53,9 @@ static int run_command(void *ud, const char *cmdline, char **output)
 
 static unsigned long libvirt_version(const struct vd_root *root)
 {
-	unsigned long v = 0;
-#if HAVE_LIBVIRT
 	/* The library's version, known without a connection; on the live
 	 * host the daemon normally comes from the same package. */
-	if (vd_root_is_live(root) && virGetVersion(&v, NULL, NULL) < 0)
-		v = 0;
-#else
-	(void)root;
-#endif
-	return v;
+	return vd_root_is_live(root) ? vd_libvirt_lib_version() : 0;
 }
 
 /* Findings from a saved `check --json` document instead of running the checks. */

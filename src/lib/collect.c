@@ -8,6 +8,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "dlib.h"
 #include "host.h"
 #include "kernel.h"
 #include "util.h"
@@ -334,69 +336,132 @@ bool vd_is_tarball(const char *out)
 	return (n > 7 && strcmp(out + n - 7, ".tar.gz") == 0) || (n > 4 && strcmp(out + n - 4, ".tgz") == 0);
 }
 
+/* libarchive, loaded when a run writes or replays a tarball (dlib.h says
+ * why). */
+struct arc {
+	void *dl;
+	__typeof__(archive_entry_filetype) *archive_entry_filetype;
+	__typeof__(archive_entry_free) *archive_entry_free;
+	__typeof__(archive_entry_new) *archive_entry_new;
+	__typeof__(archive_entry_pathname) *archive_entry_pathname;
+	__typeof__(archive_entry_set_pathname) *archive_entry_set_pathname;
+	__typeof__(archive_entry_size) *archive_entry_size;
+	__typeof__(archive_entry_sourcepath) *archive_entry_sourcepath;
+	__typeof__(archive_read_close) *archive_read_close;
+	__typeof__(archive_read_data_block) *archive_read_data_block;
+	__typeof__(archive_read_disk_descend) *archive_read_disk_descend;
+	__typeof__(archive_read_disk_new) *archive_read_disk_new;
+	__typeof__(archive_read_disk_open) *archive_read_disk_open;
+	__typeof__(archive_read_disk_set_behavior) *archive_read_disk_set_behavior;
+	__typeof__(archive_read_disk_set_symlink_physical) *archive_read_disk_set_symlink_physical;
+	__typeof__(archive_read_free) *archive_read_free;
+	__typeof__(archive_read_new) *archive_read_new;
+	__typeof__(archive_read_next_header) *archive_read_next_header;
+	__typeof__(archive_read_next_header2) *archive_read_next_header2;
+	__typeof__(archive_read_open_filename) *archive_read_open_filename;
+	__typeof__(archive_read_support_filter_all) *archive_read_support_filter_all;
+	__typeof__(archive_read_support_format_tar) *archive_read_support_format_tar;
+	__typeof__(archive_write_add_filter_gzip) *archive_write_add_filter_gzip;
+	__typeof__(archive_write_close) *archive_write_close;
+	__typeof__(archive_write_data) *archive_write_data;
+	__typeof__(archive_write_data_block) *archive_write_data_block;
+	__typeof__(archive_write_disk_new) *archive_write_disk_new;
+	__typeof__(archive_write_disk_set_options) *archive_write_disk_set_options;
+	__typeof__(archive_write_finish_entry) *archive_write_finish_entry;
+	__typeof__(archive_write_free) *archive_write_free;
+	__typeof__(archive_write_header) *archive_write_header;
+	__typeof__(archive_write_new) *archive_write_new;
+	__typeof__(archive_write_open_filename) *archive_write_open_filename;
+	__typeof__(archive_write_set_format_pax_restricted) *archive_write_set_format_pax_restricted;
+};
+
+static int arc_open(struct arc *x, char **why)
+{
+	return vd_dlopen_syms(&x->dl, "libarchive.so.13", "libarchive", why,
+			      VD_DLSYM(x, archive_entry_filetype), VD_DLSYM(x, archive_entry_free),
+			      VD_DLSYM(x, archive_entry_new), VD_DLSYM(x, archive_entry_pathname),
+			      VD_DLSYM(x, archive_entry_set_pathname), VD_DLSYM(x, archive_entry_size),
+			      VD_DLSYM(x, archive_entry_sourcepath), VD_DLSYM(x, archive_read_close),
+			      VD_DLSYM(x, archive_read_data_block), VD_DLSYM(x, archive_read_disk_descend),
+			      VD_DLSYM(x, archive_read_disk_new), VD_DLSYM(x, archive_read_disk_open),
+			      VD_DLSYM(x, archive_read_disk_set_behavior),
+			      VD_DLSYM(x, archive_read_disk_set_symlink_physical), VD_DLSYM(x, archive_read_free),
+			      VD_DLSYM(x, archive_read_new), VD_DLSYM(x, archive_read_next_header),
+			      VD_DLSYM(x, archive_read_next_header2), VD_DLSYM(x, archive_read_open_filename),
+			      VD_DLSYM(x, archive_read_support_filter_all),
+			      VD_DLSYM(x, archive_read_support_format_tar),
+			      VD_DLSYM(x, archive_write_add_filter_gzip), VD_DLSYM(x, archive_write_close),
+			      VD_DLSYM(x, archive_write_data), VD_DLSYM(x, archive_write_data_block),
+			      VD_DLSYM(x, archive_write_disk_new), VD_DLSYM(x, archive_write_disk_set_options),
+			      VD_DLSYM(x, archive_write_finish_entry), VD_DLSYM(x, archive_write_free),
+			      VD_DLSYM(x, archive_write_header), VD_DLSYM(x, archive_write_new),
+			      VD_DLSYM(x, archive_write_open_filename),
+			      VD_DLSYM(x, archive_write_set_format_pax_restricted), NULL);
+}
+
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st, (void)flag, (void)ftw;
 	return remove(path) < 0 ? -1 : 0;
 }
 
-static int archive_tree(const char *dir, const char *out)
+static int archive_tree(const struct arc *x, const char *dir, const char *out)
 {
-	struct archive *a = archive_write_new(), *disk = archive_read_disk_new();
+	struct archive *a = x->archive_write_new(), *disk = x->archive_read_disk_new();
 	struct archive_entry *entry;
 	int ret = 0;
 	size_t dlen = strlen(dir);
 
-	archive_write_add_filter_gzip(a);
-	archive_write_set_format_pax_restricted(a);
-	archive_read_disk_set_behavior(disk, ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS);
-	archive_read_disk_set_symlink_physical(disk);
-	if (archive_write_open_filename(a, out) != ARCHIVE_OK || archive_read_disk_open(disk, dir) != ARCHIVE_OK) {
+	x->archive_write_add_filter_gzip(a);
+	x->archive_write_set_format_pax_restricted(a);
+	x->archive_read_disk_set_behavior(disk, ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS);
+	x->archive_read_disk_set_symlink_physical(disk);
+	if (x->archive_write_open_filename(a, out) != ARCHIVE_OK || x->archive_read_disk_open(disk, dir) != ARCHIVE_OK) {
 		ret = -EIO;
 		goto done;
 	}
 	for (;;) {
-		entry = archive_entry_new();
-		int r = archive_read_next_header2(disk, entry);
+		entry = x->archive_entry_new();
+		int r = x->archive_read_next_header2(disk, entry);
 		if (r == ARCHIVE_EOF) {
-			archive_entry_free(entry);
+			x->archive_entry_free(entry);
 			break;
 		}
 		if (r != ARCHIVE_OK) {
-			archive_entry_free(entry);
+			x->archive_entry_free(entry);
 			ret = -EIO;
 			break;
 		}
-		archive_read_disk_descend(disk);
-		const char *p = archive_entry_pathname(entry);
+		x->archive_read_disk_descend(disk);
+		const char *p = x->archive_entry_pathname(entry);
 		if (strlen(p) <= dlen) {
-			archive_entry_free(entry);
+			x->archive_entry_free(entry);
 			continue; /* the top directory itself */
 		}
 		_cleanup_free_ char *name = vd_xstrdup(p + dlen + 1);
-		archive_entry_set_pathname(entry, name);
-		if (archive_write_header(a, entry) != ARCHIVE_OK) {
-			archive_entry_free(entry);
+		x->archive_entry_set_pathname(entry, name);
+		if (x->archive_write_header(a, entry) != ARCHIVE_OK) {
+			x->archive_entry_free(entry);
 			ret = -EIO;
 			break;
 		}
-		if (archive_entry_filetype(entry) == AE_IFREG && archive_entry_size(entry) > 0) {
-			int fd = open(archive_entry_sourcepath(entry), O_RDONLY | O_CLOEXEC);
+		if (x->archive_entry_filetype(entry) == AE_IFREG && x->archive_entry_size(entry) > 0) {
+			int fd = open(x->archive_entry_sourcepath(entry), O_RDONLY | O_CLOEXEC);
 			char buf[65536];
 			ssize_t k;
 			while (fd >= 0 && (k = read(fd, buf, sizeof(buf))) > 0)
-				archive_write_data(a, buf, (size_t)k);
+				x->archive_write_data(a, buf, (size_t)k);
 			if (fd >= 0)
 				close(fd);
 		}
-		archive_entry_free(entry);
+		x->archive_entry_free(entry);
 	}
 done:
-	archive_read_close(disk);
-	archive_read_free(disk);
-	if (archive_write_close(a) != ARCHIVE_OK && !ret)
+	x->archive_read_close(disk);
+	x->archive_read_free(disk);
+	if (x->archive_write_close(a) != ARCHIVE_OK && !ret)
 		ret = -EIO;
-	archive_write_free(a);
+	x->archive_write_free(a);
 	return ret;
 }
 
@@ -431,8 +496,11 @@ int vd_collect(struct vd_root *root, const char *out, const struct vd_collect_op
 		_cleanup_close_ int fd = open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		ret = fd < 0 ? -errno : write_tree(root, fd, o, st, where);
 	}
-	if (ret == 0)
-		ret = archive_tree(tmpl, out);
+	struct arc x;
+	if (ret == 0 && (ret = arc_open(&x, NULL)) == 0) {
+		ret = archive_tree(&x, tmpl, out);
+		dlclose(x.dl);
+	}
 	nftw(tmpl, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return ret;
 }
@@ -450,26 +518,30 @@ int vd_snapshot_extract(const char *tarball, char **dir)
 		return -errno;
 	if (S_ISDIR(st.st_mode))
 		return -EISDIR;
-	a = archive_read_new();
-	w = archive_write_disk_new();
+	struct arc arc, *x = &arc;
+	ret = arc_open(x, NULL);
+	if (ret < 0)
+		return ret;
 	if (!mkdtemp(tmpl)) {
-		archive_read_free(a);
-		archive_write_free(w);
-		return -errno;
+		ret = -errno;
+		dlclose(x->dl);
+		return ret;
 	}
-	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
+	a = x->archive_read_new();
+	w = x->archive_write_disk_new();
+	x->archive_read_support_filter_all(a);
+	x->archive_read_support_format_tar(a);
 	/* Names are checked below (relative, no ".."), then placed under
 	 * the temporary directory, which is why NOABSOLUTEPATHS cannot be
 	 * used; SECURE_SYMLINKS still refuses to write through a link. */
-	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+	x->archive_write_disk_set_options(w, ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 						  ARCHIVE_EXTRACT_PERM);
-	if (archive_read_open_filename(a, tarball, 1 << 16) != ARCHIVE_OK) {
+	if (x->archive_read_open_filename(a, tarball, 1 << 16) != ARCHIVE_OK) {
 		ret = -EBADMSG;
 		goto out;
 	}
 	for (;;) {
-		int r = archive_read_next_header(a, &e);
+		int r = x->archive_read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r != ARCHIVE_OK) {
@@ -477,32 +549,33 @@ int vd_snapshot_extract(const char *tarball, char **dir)
 			break;
 		}
 		/* Only what a snapshot holds: files, directories, symlinks. */
-		mode_t t = archive_entry_filetype(e);
+		mode_t t = x->archive_entry_filetype(e);
 		if (t != AE_IFREG && t != AE_IFDIR && t != AE_IFLNK)
 			continue;
-		const char *name = archive_entry_pathname(e);
+		const char *name = x->archive_entry_pathname(e);
 		if (!name || name[0] == '/' || strcmp(name, "..") == 0 || strncmp(name, "../", 3) == 0 ||
 		    strstr(name, "/../") || (strlen(name) >= 3 && strcmp(name + strlen(name) - 3, "/..") == 0)) {
 			ret = -EINVAL;
 			break;
 		}
 		_cleanup_free_ char *to = vd_xasprintf("%s/%s", tmpl, name);
-		archive_entry_set_pathname(e, to);
-		if (archive_write_header(w, e) != ARCHIVE_OK) {
+		x->archive_entry_set_pathname(e, to);
+		if (x->archive_write_header(w, e) != ARCHIVE_OK) {
 			ret = -EINVAL;
 			break;
 		}
 		const void *buf;
 		size_t len;
 		la_int64_t off;
-		while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK)
-			if (archive_write_data_block(w, buf, len, off) != ARCHIVE_OK)
+		while ((r = x->archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK)
+			if (x->archive_write_data_block(w, buf, len, off) != ARCHIVE_OK)
 				break;
-		archive_write_finish_entry(w);
+		x->archive_write_finish_entry(w);
 	}
 out:
-	archive_read_free(a);
-	archive_write_free(w);
+	x->archive_read_free(a);
+	x->archive_write_free(w);
+	dlclose(x->dl);
 	if (ret < 0) {
 		vd_snapshot_remove(tmpl);
 		return ret;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dlfcn.h>
 #include <sys/klog.h>
 #include <unistd.h>
 
@@ -15,6 +16,8 @@
 
 #if HAVE_SYSTEMD
 #include <systemd/sd-journal.h>
+
+#include "dlib.h"
 #endif
 
 /* /dev/kmsg holds the kernel's ring buffer (log_buf_len, at most a few MB);
@@ -147,10 +150,64 @@ static int cmp_boot(const void *a, const void *b)
 	return (x->first > y->first) - (x->first < y->first);
 }
 
+/* sd-journal, loaded when a run reads an earlier boot (dlib.h says why). */
+struct sdj {
+	void *dl;
+	__typeof__(sd_journal_open_directory) *open_directory;
+	__typeof__(sd_journal_close) *close;
+	__typeof__(sd_journal_query_unique) *query_unique;
+	__typeof__(sd_journal_restart_unique) *restart_unique;
+	__typeof__(sd_journal_enumerate_unique) *enumerate_unique;
+	__typeof__(sd_journal_flush_matches) *flush_matches;
+	__typeof__(sd_journal_add_match) *add_match;
+	__typeof__(sd_journal_seek_head) *seek_head;
+	__typeof__(sd_journal_next) *next;
+	__typeof__(sd_journal_get_realtime_usec) *get_realtime_usec;
+	__typeof__(sd_journal_get_data) *get_data;
+};
+
+static int sdj_open(struct sdj *f, char **why)
+{
+	return vd_dlopen_syms(&f->dl, "libsystemd.so.0", "libsystemd", why,
+			      (void **)&f->open_directory, "sd_journal_open_directory", (void **)&f->close,
+			      "sd_journal_close", (void **)&f->query_unique, "sd_journal_query_unique",
+			      (void **)&f->restart_unique, "sd_journal_restart_unique", (void **)&f->enumerate_unique,
+			      "sd_journal_enumerate_unique", (void **)&f->flush_matches, "sd_journal_flush_matches",
+			      (void **)&f->add_match, "sd_journal_add_match", (void **)&f->seek_head,
+			      "sd_journal_seek_head", (void **)&f->next, "sd_journal_next",
+			      (void **)&f->get_realtime_usec, "sd_journal_get_realtime_usec", (void **)&f->get_data,
+			      "sd_journal_get_data", NULL);
+}
+
+/* Kernel messages of one boot as one text, so line numbers mean "nth kernel
+ * message of that boot", as journalctl -k -b N numbers them. */
+static void journal_boot_text(const struct sdj *f, sd_journal *j, const char *boot_id, struct vd_str *text)
+{
+	char m[64];
+	const void *d;
+	size_t l;
+
+	snprintf(m, sizeof(m), "_BOOT_ID=%s", boot_id);
+	f->flush_matches(j);
+	f->add_match(j, m, 0);
+	f->add_match(j, "_TRANSPORT=kernel", 0);
+	if (f->seek_head(j) < 0)
+		return;
+	while (f->next(j) > 0) {
+		if (f->get_data(j, "MESSAGE", &d, &l) < 0 || l < 8)
+			continue;
+		vd_str_addn(text, (const char *)d + 8, l - 8);
+		vd_str_addc(text, '\n');
+		if (text->len > KMSG_MAX)
+			break;
+	}
+}
+
 /* Like journalctl -k -b N: boots ordered by their first entry; 0 is the
  * newest, -1 the one before. */
 static void read_journal_boot(const struct vd_root *root, struct vd_klog *log, const struct vd_logscan *s, int boot)
 {
+	struct sdj f;
 	sd_journal *j = NULL;
 	struct boot *boots = NULL;
 	size_t nb = 0, cap = 0;
@@ -158,17 +215,22 @@ static void read_journal_boot(const struct vd_root *root, struct vd_klog *log, c
 	int ret;
 
 	snprintf(name, sizeof(name), "journal, boot %d", boot);
-	ret = sd_journal_open_directory(&j, vd_root_path(root), SD_JOURNAL_OS_ROOT);
+	ret = sdj_open(&f, NULL);
+	if (ret < 0) {
+		add_source(log, "journal (libsystemd is not installed)", ret, 0);
+		return;
+	}
+	ret = f.open_directory(&j, vd_root_path(root), SD_JOURNAL_OS_ROOT);
 	if (ret < 0) {
 		add_source(log, name, ret, 0);
+		dlclose(f.dl);
 		return;
 	}
 	const void *d;
 	size_t l;
-	ret = sd_journal_query_unique(j, "_BOOT_ID");
-	if (ret >= 0) {
-		SD_JOURNAL_FOREACH_UNIQUE(j, d, l)
-		{
+	if (f.query_unique(j, "_BOOT_ID") >= 0) {
+		f.restart_unique(j);
+		while (f.enumerate_unique(j, &d, &l) > 0) {
 			if (l < 9 + 32 || memcmp(d, "_BOOT_ID=", 9) != 0)
 				continue;
 			struct boot *b = VD_PUSH(boots, nb, cap);
@@ -179,43 +241,27 @@ static void read_journal_boot(const struct vd_root *root, struct vd_klog *log, c
 	for (size_t i = 0; i < nb; i++) {
 		char m[64];
 		snprintf(m, sizeof(m), "_BOOT_ID=%s", boots[i].id);
-		sd_journal_flush_matches(j);
-		sd_journal_add_match(j, m, 0);
+		f.flush_matches(j);
+		f.add_match(j, m, 0);
 		boots[i].first = UINT64_MAX;
-		if (sd_journal_seek_head(j) >= 0 && sd_journal_next(j) > 0)
-			sd_journal_get_realtime_usec(j, &boots[i].first);
+		if (f.seek_head(j) >= 0 && f.next(j) > 0)
+			f.get_realtime_usec(j, &boots[i].first);
 	}
 	qsort(boots, nb, sizeof(*boots), cmp_boot);
 	long idx = (long)nb - 1 + boot;
 	if (!nb || idx < 0 || idx >= (long)nb) {
 		add_source(log, name, -ENOENT, 0);
-		goto out;
+	} else {
+		struct vd_str text = {0};
+		snprintf(name, sizeof(name), "journal, boot %d (%s)", boot, boots[idx].id);
+		journal_boot_text(&f, j, boots[idx].id, &text);
+		vd_klog_add_text(log, s, name, text.s ? text.s : "", text.len);
+		log->kernel_log = true;
+		vd_str_done(&text);
 	}
-	snprintf(name, sizeof(name), "journal, boot %d (%s)", boot, boots[idx].id);
-	char m[64];
-	snprintf(m, sizeof(m), "_BOOT_ID=%s", boots[idx].id);
-	sd_journal_flush_matches(j);
-	sd_journal_add_match(j, m, 0);
-	sd_journal_add_match(j, "_TRANSPORT=kernel", 0);
-
-	/* Gather messages into one text so line numbers mean "nth kernel
-	 * message of that boot", as journalctl -k -b N numbers them. */
-	struct vd_str text = {0};
-	SD_JOURNAL_FOREACH(j)
-	{
-		if (sd_journal_get_data(j, "MESSAGE", &d, &l) < 0 || l < 8)
-			continue;
-		vd_str_addn(&text, (const char *)d + 8, l - 8);
-		vd_str_addc(&text, '\n');
-		if (text.len > KMSG_MAX)
-			break;
-	}
-	vd_klog_add_text(log, s, name, text.s ? text.s : "", text.len);
-	log->kernel_log = true;
-	vd_str_done(&text);
-out:
 	free(boots);
-	sd_journal_close(j);
+	f.close(j);
+	dlclose(f.dl);
 }
 #endif
 

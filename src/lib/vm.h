@@ -179,5 +179,6 @@ void vd_vms_gather(const struct vd_root *root, const struct vd_vm_opts *o, struc
 
 /* libvirt client (vm-libvirt.c; -ENOTSUP when built without libvirt). */
 int vd_libvirt_gather(const char *uri, const char *const *names, size_t nnames, bool requested, struct vd_vms *vms);
-/* Version of the libvirt library this binary runs with; 0 without libvirt. */
+/* Version of the libvirt library this binary runs with (major * 1000000 +
+ * minor * 1000 + micro); 0 when libvirt is absent or cannot be loaded. */
 unsigned long vd_libvirt_lib_version(void);
