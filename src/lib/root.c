@@ -664,7 +664,25 @@ int vd_root_mkdirs(const struct vd_root *r, const char *path, mode_t mode)
 	return 0;
 }
 
-int vd_root_write_atomic(const struct vd_root *r, const char *path, const char *data, size_t len, mode_t mode)
+/* Put the finished temporary file in place: over the target, or (replace
+ * false) only where nothing exists yet, atomically (RENAME_NOREPLACE, or a
+ * hard link where the filesystem lacks it). */
+static int install(int dfd, const char *tmp, const char *name, bool replace)
+{
+	if (replace)
+		return renameat(dfd, tmp, dfd, name) < 0 ? -errno : 0;
+	if (renameat2(dfd, tmp, dfd, name, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+	if (linkat(dfd, tmp, dfd, name, 0) < 0)
+		return -errno;
+	unlinkat(dfd, tmp, 0);
+	return 0;
+}
+
+static int write_file(const struct vd_root *r, const char *path, const char *data, size_t len, mode_t mode,
+		      bool replace)
 {
 	_cleanup_close_ int dfd = -1;
 	_cleanup_free_ char *name = NULL;
@@ -681,8 +699,12 @@ int vd_root_write_atomic(const struct vd_root *r, const char *path, const char *
 	dfd = real;
 
 	struct stat st;
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
-		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL; /* never replace a link or device */
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!replace)
+			return -EEXIST;
+		if (!S_ISREG(st.st_mode))
+			return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL; /* never replace a link or device */
+	}
 
 	int fd = -1;
 	for (unsigned i = 0; i < 100 && fd < 0; i++) {
@@ -713,10 +735,9 @@ int vd_root_write_atomic(const struct vd_root *r, const char *path, const char *
 		goto fail;
 	}
 	fd = -1;
-	if (renameat(dfd, tmp, dfd, name) < 0) {
-		ret = -errno;
+	ret = install(dfd, tmp, name, replace);
+	if (ret < 0)
 		goto fail;
-	}
 	if (fsync(dfd) < 0)
 		return -errno;
 	return 0;
@@ -725,6 +746,16 @@ fail:
 		close(fd);
 	unlinkat(dfd, tmp, 0);
 	return ret;
+}
+
+int vd_root_write_atomic(const struct vd_root *r, const char *path, const char *data, size_t len, mode_t mode)
+{
+	return write_file(r, path, data, len, mode, true);
+}
+
+int vd_root_write_new(const struct vd_root *r, const char *path, const char *data, size_t len, mode_t mode)
+{
+	return write_file(r, path, data, len, mode, false);
 }
 
 int vd_root_unlink(const struct vd_root *r, const char *path)
@@ -742,24 +773,52 @@ int vd_root_unlink(const struct vd_root *r, const char *path)
 	return ret;
 }
 
+/* A path named on the command line, made absolute against the working
+ * directory, for a root at "/". */
+static int user_path(const char *path, char **abs)
+{
+	char cwd[PATH_MAX];
+
+	if (!path || !*path)
+		return -EINVAL;
+	if (path[0] == '/') {
+		*abs = vd_xstrdup(path);
+		return 0;
+	}
+	if (!getcwd(cwd, sizeof(cwd)))
+		return -errno;
+	*abs = vd_xasprintf("%s/%s", cwd, path);
+	return 0;
+}
+
 int vd_read_user_file(const char *path, size_t max, char **data, size_t *len)
 {
 	struct vd_root *r = NULL;
 	_cleanup_free_ char *abs = NULL;
-	int ret;
+	int ret = user_path(path, &abs);
 
-	if (!path || !*path)
-		return -EINVAL;
-	if (path[0] != '/') {
-		char cwd[PATH_MAX];
-		if (!getcwd(cwd, sizeof(cwd)))
-			return -errno;
-		abs = vd_xasprintf("%s/%s", cwd, path);
-	}
+	if (ret < 0)
+		return ret;
 	ret = vd_root_open("/", 0, &r);
 	if (ret < 0)
 		return ret;
-	ret = vd_root_read(r, abs ? abs : path, max, data, len);
+	ret = vd_root_read(r, abs, max, data, len);
+	vd_root_free(r);
+	return ret;
+}
+
+int vd_write_user_file(const char *path, const char *data, size_t len, mode_t mode)
+{
+	struct vd_root *r = NULL;
+	_cleanup_free_ char *abs = NULL;
+	int ret = user_path(path, &abs);
+
+	if (ret < 0)
+		return ret;
+	ret = vd_root_open("/", 0, &r);
+	if (ret < 0)
+		return ret;
+	ret = vd_root_write_new(r, abs, data, len, mode);
 	vd_root_free(r);
 	return ret;
 }

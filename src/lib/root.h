@@ -71,6 +71,9 @@ int vd_root_abspath(const struct vd_root *r, const char *path, char **abs);
  * directories must exist (vd_root_mkdirs). mode applies to the new file. */
 int vd_root_write_attr(const struct vd_root *r, const char *path, const char *data, size_t len);
 int vd_root_write_atomic(const struct vd_root *r, const char *path, const char *data, size_t len, mode_t mode);
+/* vd_root_write_new: like vd_root_write_atomic, but -EEXIST when anything
+ * (a file, a link, a directory) is already at path: it never replaces. */
+int vd_root_write_new(const struct vd_root *r, const char *path, const char *data, size_t len, mode_t mode);
 /* mkdir -p inside the root (mode for the directories created). */
 int vd_root_mkdirs(const struct vd_root *r, const char *path, mode_t mode);
 /* Remove a file (not a directory) inside the root. */
@@ -80,6 +83,9 @@ int vd_root_unlink(const struct vd_root *r, const char *path);
  * relative to the working directory: read through a root at "/" so the same
  * bounds, FIFO refusal and error reasons apply as for host evidence. */
 int vd_read_user_file(const char *path, size_t max, char **data, size_t *len);
+/* Create a file named on the command line (a ROM dump, a stripped ROM):
+ * written whole or not at all, and -EEXIST rather than replacing anything. */
+int vd_write_user_file(const char *path, const char *data, size_t len, mode_t mode);
 
 /* Tracing: with tracing on, every read is recorded with what it returned,
  * so `collect` can write exactly what a diagnosis looked at. */
