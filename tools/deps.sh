@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Debian 12 packages: "build" to build and run vfio-doctor, "test" adds what
 # the test suite runs (valgrind, setpriv, python3 for fixtures and JSON checks,
-# clang and its libFuzzer runtime for the fuzz targets).
+# clang and its libFuzzer runtime for the fuzz targets, and real PCI option
+# ROMs for the ROM parser: ipxe-qemu, seabios, qemu-system-data).
 set -eu
 build="build-essential meson ninja-build pkg-config pciutils libpci-dev libxml2-dev libjson-c-dev
        libkmod-dev libarchive-dev libvirt-dev libsystemd-dev"
-test="$build valgrind python3 util-linux tar clang libclang-rt-14-dev"
+test="$build valgrind python3 util-linux tar clang libclang-rt-14-dev ipxe-qemu seabios qemu-system-data"
 case "${1:-build}" in
 build) pkgs=$build ;;
 test) pkgs=$test ;;
