@@ -32,7 +32,7 @@ expect_exit 0 "check --help" -- vd check --help >/dev/null
 vd --version | grep -Eq '^vfio-doctor [0-9]+\.[0-9]+\.[0-9]+$' && ok "--version" || fail "--version"
 
 vd check --list >"$TMP/list"
-for id in cpu-virt kvm iommu-enabled iommu-groups host-gpu gpu-iommu-group vfio-binding; do
+for id in cpu-virt kvm iommu-enabled iommu-groups host-gpu gpu-iommu-group vfio-binding gpu-rom romfile; do
 	grep -q "^$id " "$TMP/list" || fail "check --list lacks $id"
 	vd explain "$id" >"$TMP/ex" || fail "explain $id"
 	grep -q '^Page section: ' "$TMP/ex" && grep -q '^Evidence:' "$TMP/ex" && grep -q '^Fix:' "$TMP/ex" || fail "explain $id lacks a part"

@@ -52,6 +52,8 @@ int vd_host_gather(const struct vd_root *root, struct vd_host *h)
 	vd_pci_gather(root, pl, &h->pci);
 	vd_pcilib_free(pl);
 	gather_modules(root, h);
+	/* Last: after everything that adds ROM file references (the VM model). */
+	vd_rom_gather(root, h);
 	return 0;
 }
 
@@ -63,6 +65,7 @@ void vd_host_done(struct vd_host *h)
 	vd_kernel_done(&h->kernel);
 	vd_machine_done(&h->machine);
 	vd_os_done(&h->os);
+	vd_rom_host_done(h);
 	for (size_t i = 0; i < h->nmods; i++)
 		free(h->mods[i].options);
 	free(h->mods);

@@ -10,6 +10,7 @@
 #include "modprobe.h"
 #include "os.h"
 #include "pci.h"
+#include "rom-host.h"
 #include "root.h"
 
 /* Modules whose availability and modprobe.d configuration matter. */
@@ -32,6 +33,12 @@ struct vd_host {
 	struct vd_modinfo *mods;
 	size_t nmods;
 	bool is_root; /* the tool runs with root privileges */
+	/* ROM files VMs hand to devices (filled by the VM model, see rom-host.h)
+	 * and passthrough GPUs' own ROMs; read by vd_rom_gather(). */
+	struct vd_romfile_ref *romfiles;
+	size_t nromfiles;
+	struct vd_gpu_rom *gpu_roms;
+	size_t ngpu_roms;
 };
 
 int vd_host_gather(const struct vd_root *root, struct vd_host *out);
