@@ -25,10 +25,13 @@ one_line_error "explain unknown id" -- vd explain nope
 one_line_error "explain without id" -- vd explain
 one_line_error "collect without -o" -- vd collect
 one_line_error "groups with an argument" -- vd groups extra
+one_line_error "rom with an unknown option" -- vd rom --bogus
+one_line_error "rom --strip without -o" -- vd rom x.rom --strip
 
 expect_exit 2 "no command" -- vd >/dev/null 2>&1
 expect_exit 0 "--help" -- vd --help >/dev/null
 expect_exit 0 "check --help" -- vd check --help >/dev/null
+expect_exit 0 "rom --help" -- vd rom --help >/dev/null
 vd --version | grep -Eq '^vfio-doctor [0-9]+\.[0-9]+\.[0-9]+$' && ok "--version" || fail "--version"
 
 vd check --list >"$TMP/list"

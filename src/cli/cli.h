@@ -42,3 +42,4 @@ int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_explain(struct cli *c, int argc, char **argv);
 int cmd_groups(struct cli *c, int argc, char **argv);
 int cmd_collect(struct cli *c, int argc, char **argv);
+int cmd_rom(struct cli *c, int argc, char **argv);

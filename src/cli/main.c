@@ -18,6 +18,7 @@ static const struct {
 	{"explain", cmd_explain, "the page's reasoning, evidence and fix for a check"},
 	{"groups", cmd_groups, "IOMMU groups with their devices, drivers and reset methods"},
 	{"collect", cmd_collect, "save what a diagnosis reads as a root tree or .tar.gz"},
+	{"rom", cmd_rom, "parse, check, strip or dump PCI expansion ROMs (GPU VBIOS)"},
 };
 
 static void usage(FILE *f)
@@ -124,7 +125,10 @@ int main(int argc, char **argv)
 		if (strcmp(commands[i].name, name) == 0) {
 			int sub_argc = argc - optind;
 			char **sub_argv = argv + optind;
-			optind = 1; /* restart getopt for the command's options */
+			/* Restart getopt for the command's options; 0 (not 1) makes
+			 * glibc drop the "+" mode of the global pass, so options may
+			 * follow operands ("rom FILE --for BDF"). */
+			optind = 0;
 			return commands[i].run(&c, sub_argc, sub_argv);
 		}
 	}
