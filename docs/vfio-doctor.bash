@@ -4,7 +4,7 @@ _vfio_doctor()
 {
 	local cur prev words cword
 	_init_completion || return
-	local cmds="check explain groups collect help"
+	local cmds="check explain groups collect rom help"
 	local global="--root --json --no-color --color --help --version"
 	local cmd="" i
 	for ((i = 1; i < cword; i++)); do
@@ -17,6 +17,11 @@ _vfio_doctor()
 	case $prev in
 	--root) _filedir -d; return ;;
 	-o|--output) _filedir; return ;;
+	--for|--device)
+		local bdfs
+		bdfs=$(ls /sys/bus/pci/devices 2>/dev/null)
+		COMPREPLY=($(compgen -W "$bdfs" -- "$cur"))
+		return ;;
 	--only)
 		local ids
 		ids=$(vfio-doctor check --list 2>/dev/null | awk '{print $1}')
@@ -32,6 +37,12 @@ _vfio_doctor()
 		COMPREPLY=($(compgen -W "$ids --json" -- "$cur")) ;;
 	groups) COMPREPLY=($(compgen -W "$global" -- "$cur")) ;;
 	collect) COMPREPLY=($(compgen -W "-o --output --no-logs $global" -- "$cur")) ;;
+	rom)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--for --strip --device -o --output $global" -- "$cur"))
+		else
+			_filedir
+		fi ;;
 	esac
 }
 complete -F _vfio_doctor vfio-doctor
