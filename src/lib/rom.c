@@ -288,16 +288,10 @@ static bool parse_image(const uint8_t *b, size_t len, size_t o, struct vd_rom *r
 		     idx, o, p, len);
 		return false;
 	}
-	if (!vd_rom_fits(len, p, 4) || memcmp(b + p, "PCIR", 4) != 0) {
-		if (!vd_rom_fits(len, p, 4) && memcmp(b + p, "PCIR", len - p) == 0) {
-			r->truncated = true;
-			r->end = len;
-			fail(r, VD_ROM_PCIR_TRUNCATED, o,
-			     "Image %zu at 0x%zx is truncated: the file ends %zu bytes into its PCI Data Structure (at "
-			     "0x%zx).",
-			     idx, o, len - p, p);
-			return false;
-		}
+	/* The file may end inside the signature or the structure: truncated. */
+	bool cut = !vd_rom_fits(len, p, PCIR_SIZE_2X);
+	size_t have = cut ? len - p : 4;
+	if (memcmp(b + p, "PCIR", have < 4 ? have : 4) != 0) {
 		legacy_checksum(b, len, im);
 		fail(r, VD_ROM_NO_PCIR, o,
 		     "Image %zu at 0x%zx has a ROM signature but no PCI Data Structure: its pointer leads to 0x%zx, "
@@ -305,13 +299,13 @@ static bool parse_image(const uint8_t *b, size_t len, size_t o, struct vd_rom *r
 		     idx, o, p);
 		return false;
 	}
-	if (!vd_rom_fits(len, p, PCIR_SIZE_2X)) {
+	if (cut) {
 		r->truncated = true;
 		r->end = len;
 		fail(r, VD_ROM_PCIR_TRUNCATED, o,
 		     "Image %zu at 0x%zx is truncated: the file ends %zu bytes into its 24-byte PCI Data Structure (at "
 		     "0x%zx).",
-		     idx, o, len - p, p);
+		     idx, o, have, p);
 		return false;
 	}
 	read_pcir(b, len, im);

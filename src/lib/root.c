@@ -791,18 +791,25 @@ static int user_path(const char *path, char **abs)
 	return 0;
 }
 
+/* A root at "/" and the absolute form of a path named on the command line. */
+static int user_root(const char *path, struct vd_root **r, char **abs)
+{
+	int ret = user_path(path, abs);
+	if (ret == 0 && (ret = vd_root_open("/", 0, r)) < 0) {
+		free(*abs);
+		*abs = NULL;
+	}
+	return ret;
+}
+
 int vd_read_user_file(const char *path, size_t max, char **data, size_t *len)
 {
 	struct vd_root *r = NULL;
 	_cleanup_free_ char *abs = NULL;
-	int ret = user_path(path, &abs);
+	int ret = user_root(path, &r, &abs);
 
-	if (ret < 0)
-		return ret;
-	ret = vd_root_open("/", 0, &r);
-	if (ret < 0)
-		return ret;
-	ret = vd_root_read(r, abs, max, data, len);
+	if (ret == 0)
+		ret = vd_root_read(r, abs, max, data, len);
 	vd_root_free(r);
 	return ret;
 }
@@ -811,14 +818,10 @@ int vd_write_user_file(const char *path, const char *data, size_t len, mode_t mo
 {
 	struct vd_root *r = NULL;
 	_cleanup_free_ char *abs = NULL;
-	int ret = user_path(path, &abs);
+	int ret = user_root(path, &r, &abs);
 
-	if (ret < 0)
-		return ret;
-	ret = vd_root_open("/", 0, &r);
-	if (ret < 0)
-		return ret;
-	ret = vd_root_write_new(r, abs, data, len, mode);
+	if (ret == 0)
+		ret = vd_root_write_new(r, abs, data, len, mode);
 	vd_root_free(r);
 	return ret;
 }
