@@ -204,8 +204,9 @@ int vd_rom_dump_device(const struct vd_root *r, const char *bdf, const struct vd
 
 	/* pci_write_rom: any write enables, except exactly "0" plus one more
 	 * byte at offset 0, which disables ("echo 0 > rom" writes "0\n"); a
-	 * bare "0" would enable it. The disable is written whatever happened
-	 * after the enable was tried. */
+	 * bare "0" would enable it. Later kernels parse the value with
+	 * kstrtobool instead; "1\n" and "0\n" mean the same to both. The
+	 * disable is written whatever happened after the enable was tried. */
 	out->enabled_here = true;
 	ret = io->write(io->ctx, out->path, "1\n", 2);
 	if (ret < 0) {

@@ -308,6 +308,7 @@ static void test_romfile(struct vd_root *r, const char *efi, size_t elen, const 
 	vd_host_add_romfile(&h, "/srv/roms/virtio.rom", GPU, true, "/etc/libvirt/qemu/win10.xml", "win10");
 	run_check(&h, "romfile", &fs);
 	CHECK(fs.n == 1 && fs.f[0].severity == VD_PASS && strcmp(fs.f[0].subject, GPU) == 0);
+	CHECK(fs.n == 1 && strstr(fs.f[0].message, "for " GPU " [1af4:1041]; UEFI-capable"));
 	CHECK(fs.n == 1 && fs.f[0].nev == 2 && strcmp(fs.f[0].ev[1].source, "/etc/libvirt/qemu/win10.xml") == 0);
 	vd_findings_done(&fs);
 	vd_host_done(&h);

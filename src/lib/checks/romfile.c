@@ -156,10 +156,19 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 		if (bad)
 			continue;
 		_cleanup_free_ char *verdict = vd_rom_verdict(&ev->rom);
-		f = vd_finding_add(out, c, VD_PASS, subject(ref),
-				   "The ROM file %s is a whole PCI ROM from offset 0 (%zu images)%s%s; %s.", ev->path,
-				   ev->rom.nimg, ref->for_bdf ? " matching " : "", ref->for_bdf ? ref->for_bdf : "",
-				   verdict);
+		const struct vd_pci_dev *d = ref->for_bdf ? vd_pci_find(&h->pci, ref->for_bdf) : NULL;
+		if (d && !d->ident_err)
+			f = vd_finding_add(
+			    out, c, VD_PASS, subject(ref),
+			    "The ROM file %s is a whole PCI ROM from offset 0 (%zu images) for %s [%04x:%04x]; "
+			    "%s.",
+			    ev->path, ev->rom.nimg, d->name, d->vendor, d->device, verdict);
+		else
+			f = vd_finding_add(
+			    out, c, VD_PASS, subject(ref),
+			    "The ROM file %s is a whole PCI ROM from offset 0 (%zu images; its device is not "
+			    "in the inventory to compare IDs with); %s.",
+			    ev->path, ev->rom.nimg, verdict);
 		vd_finding_evidence(f, ev->path, "%zu bytes, mode %04o", ev->rom.size,
 				    (unsigned)(ev->st.st_mode & 07777));
 		config_evidence(f, ref);
