@@ -44,6 +44,10 @@ for line in 'image 1 at 0x12800: ROM signature 55 AA, PCIR pointer 0x1c' \
 	grep -qF "$line" "$TMP/efi.txt" || fail "rom efi-virtio.rom lacks: $line"
 done
 ok "rom prints rom-parser's facts"
+vd rom "$VGA" | grep -q "UEFI-capable ROM of the same model" && ok "a legacy-only VBIOS gets the romfile hint" ||
+	fail "no romfile hint for a legacy-only VBIOS"
+vd rom "$IPXE/pxe-virtio.rom" | grep -q "UEFI-capable ROM of the same model" && fail "a NIC ROM got the GPU hint" ||
+	ok "no GPU hint for a NIC's ROM"
 
 # JSON: one document for several files; an unreadable file gives exit 2.
 vd rom --json "$EFI" "$VGA" "$TMP/nothere.rom" >"$TMP/two.json" 2>/dev/null; rc=$?

@@ -65,7 +65,8 @@ static void hints(struct vd_str *s, const char *name, const struct vd_rom *r)
 		    vd_xasprintf("Write a copy QEMU can use: vfio-doctor rom %s --strip -o %s.stripped", name, name);
 		vd_wrap(s, "  > ", 4, t, 80);
 	}
-	if (r->nimg && r->img[0].pcir_ok && !vd_rom_uefi_image(r))
+	/* Display controllers only: for a NIC's boot ROM the verdict says enough. */
+	if (r->nimg && r->img[0].pcir_ok && r->img[0].class_code >> 16 == 0x03 && !vd_rom_uefi_image(r))
 		vd_wrap(s, "  > ", 4,
 			"OVMF needs a UEFI (type 3, EFI) image to show anything before the guest's driver loads. Give "
 			"the VM a UEFI-capable ROM of the same model (<rom file='...'/> in the hostdev, or romfile=); "
