@@ -4,7 +4,7 @@ _vfio_doctor()
 {
 	local cur prev words cword
 	_init_completion || return
-	local cmds="check explain groups collect fix undo ssdt help"
+	local cmds="check explain groups collect fix undo ssdt rom help"
 	local global="--root --json --no-color --color --help --version"
 	local cmd="" i
 	for ((i = 1; i < cword; i++)); do
@@ -26,6 +26,11 @@ _vfio_doctor()
 		COMPREPLY=($(compgen -W "$doms" -- "$cur"))
 		return ;;
 	-c|--connect) COMPREPLY=($(compgen -W "qemu:///system qemu:///session" -- "$cur")); return ;;
+	--for|--device)
+		local bdfs
+		bdfs=$(ls /sys/bus/pci/devices 2>/dev/null)
+		COMPREPLY=($(compgen -W "$bdfs" -- "$cur"))
+		return ;;
 	--only)
 		local ids
 		ids=$(vfio-doctor check --list 2>/dev/null | awk '{print $1}')
@@ -44,6 +49,12 @@ _vfio_doctor()
 	fix) COMPREPLY=($(compgen -W "--only --from --apply --domain --xml --connect --backup-dir $global" -- "$cur")) ;;
 	undo) COMPREPLY=($(compgen -W "--list $global" -- "$cur")) ;;
 	ssdt) COMPREPLY=($(compgen -W "battery -o --output $global" -- "$cur")) ;;
+	rom)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--for --strip --device -o --output $global" -- "$cur"))
+		else
+			_filedir
+		fi ;;
 	esac
 }
 complete -F _vfio_doctor vfio-doctor

@@ -31,14 +31,17 @@ one_line_error "fix --from a file that is not check JSON" -- vd --root "$HOSTS/t
 one_line_error "ssdt without -o" -- vd ssdt battery
 one_line_error "ssdt unknown table" -- vd ssdt dsdt -o x
 one_line_error "undo with nothing to undo" -- vd --root "$HOSTS/this-vm" undo
+one_line_error "rom with an unknown option" -- vd rom --bogus
+one_line_error "rom --strip without -o" -- vd rom x.rom --strip
 
 expect_exit 2 "no command" -- vd >/dev/null 2>&1
 expect_exit 0 "--help" -- vd --help >/dev/null
 expect_exit 0 "check --help" -- vd check --help >/dev/null
+expect_exit 0 "rom --help" -- vd rom --help >/dev/null
 vd --version | grep -Eq '^vfio-doctor [0-9]+\.[0-9]+\.[0-9]+$' && ok "--version" || fail "--version"
 
 vd check --list >"$TMP/list"
-for id in cpu-virt kvm iommu-enabled iommu-groups host-gpu gpu-iommu-group vfio-binding; do
+for id in cpu-virt kvm iommu-enabled iommu-groups host-gpu gpu-iommu-group vfio-binding gpu-rom romfile; do
 	grep -q "^$id " "$TMP/list" || fail "check --list lacks $id"
 	vd explain "$id" >"$TMP/ex" || fail "explain $id"
 	grep -q '^Page section: ' "$TMP/ex" && grep -q '^Evidence:' "$TMP/ex" && grep -q '^Fix:' "$TMP/ex" || fail "explain $id lacks a part"

@@ -28,6 +28,11 @@ grep -q 'needs root' "$TMP/g.txt" && ok "groups says config space needs root" ||
 runas ${VD_WRAP:-} "$VD" --root "$TMP/h" check --json >"$TMP/c.json" 2>"$TMP/err"; rc=$?
 [ $rc -le 1 ] && json_ok "$TMP/c.json" && ok "fixture check as nobody" || fail "fixture check as nobody: exit $rc"
 
+# rom --device on the live host says it needs root, and writes nothing.
+runas ${VD_WRAP:-} "$VD" rom --device 00:00.0 -o "$TMP/out.rom" 2>"$TMP/err"; rc=$?
+[ $rc -eq 2 ] && grep -q 'needs root' "$TMP/err" && [ ! -e "$TMP/out.rom" ] && ok "rom --device as nobody refuses" ||
+	fail "rom --device as nobody: exit $rc $(cat "$TMP/err")"
+
 # collect as nobody: works, and says what it could not read.
 mkdir "$TMP/out" && chmod 777 "$TMP/out"
 runas ${VD_WRAP:-} "$VD" --root "$TMP/h" collect -o "$TMP/out/snap" 2>"$TMP/err"; rc=$?

@@ -65,3 +65,4 @@ int cmd_fix(struct cli *c, int argc, char **argv);
 int cmd_undo(struct cli *c, int argc, char **argv);
 int cmd_ssdt(struct cli *c, int argc, char **argv);
 int cmd_fix_domain(struct cli *c, int argc, char **argv);
+int cmd_rom(struct cli *c, int argc, char **argv);

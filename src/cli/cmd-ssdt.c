@@ -46,7 +46,7 @@ int cmd_ssdt(struct cli *c, int argc, char **argv)
 		return cli_error("ssdt battery: -o FILE is required");
 	struct vd_str t = {0};
 	vd_ssdt_battery(&t);
-	int ret = vd_write_user_file(out, t.s, t.len, 0644);
+	int ret = vd_write_user_file(out, t.s, t.len, 0644, true);
 	size_t len = t.len;
 	vd_str_done(&t);
 	if (ret < 0)

@@ -22,6 +22,7 @@ static const struct {
 	{"fix", cmd_fix, "show the plan for the findings' fixes (or --domain/--xml: a VM's XML); --apply carries it out"},
 	{"undo", cmd_undo, "revert the last 'fix --apply' byte for byte; --list"},
 	{"ssdt", cmd_ssdt, "write an ACPI table a VM needs: 'ssdt battery -o FILE'"},
+	{"rom", cmd_rom, "parse, check, strip or dump PCI expansion ROMs (GPU VBIOS)"},
 };
 
 static void usage(FILE *f)
@@ -149,7 +150,10 @@ int main(int argc, char **argv)
 		if (strcmp(commands[i].name, name) == 0) {
 			int sub_argc = argc - optind;
 			char **sub_argv = argv + optind;
-			optind = 0; /* 0, not 1: makes GNU getopt re-initialise, argument permutation included */
+			/* Restart getopt for the command's options; 0 (not 1) makes
+			 * glibc drop the "+" mode of the global pass, so options may
+			 * follow operands ("rom FILE --for BDF"). */
+			optind = 0;
 			return commands[i].run(&c, sub_argc, sub_argv);
 		}
 	}

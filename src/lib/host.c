@@ -2,6 +2,7 @@
 /* The host snapshot (see host.h). */
 #include "host.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -33,6 +34,36 @@ static void gather_modules(const struct vd_root *root, struct vd_host *h)
 	vd_modprobe_free(mp);
 }
 
+/* ROM files the VMs hand to their passthrough devices, for the romfile check. */
+static void add_vm_romfiles(struct vd_host *h)
+{
+	for (size_t i = 0; i < h->vms.n; i++) {
+		const struct vd_vm *vm = &h->vms.vm[i];
+		for (size_t k = 0; k < vm->nhostdev; k++) {
+			const struct vd_vm_hostdev *d = &vm->hostdev[k];
+			if (!d->rom_file || !*d->rom_file)
+				continue;
+			char bdf[16];
+			snprintf(bdf, sizeof(bdf), "%04x:%02x:%02x.%x", d->domain & 0xffff, d->bus & 0xff, d->slot & 0x1f,
+				 d->fn & 7);
+			/* origin is a file for XML files and QEMU command lines,
+			 * a URI for libvirt: only a file is evidence to cite. */
+			const char *src = vm->origin && vm->origin[0] == '/' ? vm->origin : NULL;
+			/* QEMU's qemu_find_file(QEMU_FILE_TYPE_BIOS) takes a
+			 * relative romfile from its working directory (/ under
+			 * libvirt), then from its data directory (Debian's
+			 * /usr/share/qemu): a bare name like "efi-virtio.rom" is
+			 * the latter, "roms/x.rom" the former. */
+			const char *rf = d->rom_file;
+			_cleanup_free_ char *path = rf[0] == '/'       ? vd_xstrdup(rf)
+						    : strchr(rf, '/') ? vd_xasprintf("/%s", rf)
+								      : vd_xasprintf("/usr/share/qemu/%s", rf);
+			vd_host_add_romfile(h, path, bdf, vm->firmware == VD_FW_EFI, src,
+					    vm->name && *vm->name ? vm->name : NULL);
+		}
+	}
+}
+
 int vd_host_gather(const struct vd_root *root, const struct vd_host_opts *o, struct vd_host *h)
 {
 	struct vd_pcilib *pl = NULL;
@@ -57,6 +88,9 @@ int vd_host_gather(const struct vd_root *root, const struct vd_host_opts *o, str
 	vd_klog_gather(root, o ? &o->log : NULL, &h->log);
 	if (o && o->vm)
 		vd_vms_gather(root, o->vm, &h->vms);
+	add_vm_romfiles(h);
+	/* Last: after everything that adds ROM file references (the VM model). */
+	vd_rom_gather(root, h);
 	return 0;
 }
 
@@ -71,6 +105,7 @@ void vd_host_done(struct vd_host *h)
 	vd_klog_done(&h->log);
 	vd_iomem_done(&h->iomem);
 	vd_userland_done(&h->user);
+	vd_rom_host_done(h);
 	for (size_t i = 0; i < h->nmods; i++)
 		free(h->mods[i].options);
 	free(h->mods);

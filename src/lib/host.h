@@ -12,6 +12,7 @@
 #include "modprobe.h"
 #include "os.h"
 #include "pci.h"
+#include "rom-host.h"
 #include "root.h"
 #include "userland.h"
 #include "vm.h"
@@ -46,9 +47,14 @@ struct vd_host {
 	size_t nmods;
 	bool is_root; /* the tool runs with root privileges */
 	struct vd_vms vms; /* guests: libvirt domains, domain XML files, QEMU command lines */
+	/* ROM files VMs hand to devices (filled by the VM model, see rom-host.h)
+	 * and passthrough GPUs' own ROMs; read by vd_rom_gather(). */
+	struct vd_romfile_ref *romfiles;
+	size_t nromfiles;
+	struct vd_gpu_rom *gpu_roms;
+	size_t ngpu_roms;
 };
 
-/* What vd_host_gather_opts reads besides the host itself. */
 /* opts NULL: the defaults (this boot's kernel log, libvirt logs, no VMs);
  * opts->vm: the VMs to read too (vm.h vd_vms_gather). */
 int vd_host_gather(const struct vd_root *root, const struct vd_host_opts *opts, struct vd_host *out);

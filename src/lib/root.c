@@ -728,11 +728,6 @@ int vd_root_mkdirs(const struct vd_root *r, const char *path, mode_t mode)
 	return 0;
 }
 
-int vd_root_write_atomic(const struct vd_root *r, const char *path, const char *data, size_t len, mode_t mode)
-{
-	return vd_root_write_atomic_owned(r, path, data, len, mode, (uid_t)-1, (gid_t)-1);
-}
-
 /* The parent directory of path as a real (not O_PATH) descriptor, so that
  * openat, renameat, unlinkat and fsync work on it. */
 static int open_parent_dir(const struct vd_root *r, const char *path, int *dirfd, char **name)
@@ -750,8 +745,25 @@ static int open_parent_dir(const struct vd_root *r, const char *path, int *dirfd
 	return 0;
 }
 
-int vd_root_write_atomic_owned(const struct vd_root *r, const char *path, const char *data, size_t len, mode_t mode,
-			       uid_t uid, gid_t gid)
+/* The temporary file in place: over the target, or (replace false) only
+ * where nothing exists yet, atomically (RENAME_NOREPLACE, or a hard link
+ * where the filesystem lacks it). */
+static int install(int dfd, const char *tmp, const char *name, bool replace)
+{
+	if (replace)
+		return renameat(dfd, tmp, dfd, name) < 0 ? -errno : 0;
+	if (renameat2(dfd, tmp, dfd, name, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+	if (linkat(dfd, tmp, dfd, name, 0) < 0)
+		return -errno;
+	unlinkat(dfd, tmp, 0);
+	return 0;
+}
+
+static int write_file(const struct vd_root *r, const char *path, const char *data, size_t len, mode_t mode,
+		      uid_t uid, gid_t gid, bool replace)
 {
 	_cleanup_close_ int dfd = -1;
 	_cleanup_free_ char *name = NULL;
@@ -761,8 +773,12 @@ int vd_root_write_atomic_owned(const struct vd_root *r, const char *path, const 
 	if (ret < 0)
 		return ret;
 	struct stat st;
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
-		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL; /* never replace a link or device */
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!replace)
+			return -EEXIST;
+		if (!S_ISREG(st.st_mode))
+			return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL; /* never replace a link or device */
+	}
 
 	int fd = -1;
 	ret = fault(r, VD_FAULT_OPEN);
@@ -806,10 +822,8 @@ int vd_root_write_atomic_owned(const struct vd_root *r, const char *path, const 
 	}
 	fd = -1;
 	ret = fault(r, VD_FAULT_RENAME);
-	if (ret || renameat(dfd, tmp, dfd, name) < 0) {
-		ret = ret ? ret : -errno;
+	if (ret || (ret = install(dfd, tmp, name, replace)) < 0)
 		goto fail;
-	}
 	/* The rename happened; a failed directory fsync only weakens
 	 * durability, and the caller must know the new content is in place. */
 	if (fsync_seam(r, dfd) < 0)
@@ -820,6 +834,22 @@ fail:
 		close(fd);
 	unlinkat(dfd, tmp, 0);
 	return ret;
+}
+
+int vd_root_write_atomic_owned(const struct vd_root *r, const char *path, const char *data, size_t len, mode_t mode,
+			       uid_t uid, gid_t gid)
+{
+	return write_file(r, path, data, len, mode, uid, gid, true);
+}
+
+int vd_root_write_atomic(const struct vd_root *r, const char *path, const char *data, size_t len, mode_t mode)
+{
+	return write_file(r, path, data, len, mode, (uid_t)-1, (gid_t)-1, true);
+}
+
+int vd_root_write_new(const struct vd_root *r, const char *path, const char *data, size_t len, mode_t mode)
+{
+	return write_file(r, path, data, len, mode, (uid_t)-1, (gid_t)-1, false);
 }
 
 static int remove_at(const struct vd_root *r, const char *path, int flags)
@@ -868,8 +898,8 @@ int vd_root_can_write(const struct vd_root *r, const char *path)
 	}
 }
 
-/* A root at "/" and path made absolute against the working directory:
- * files named on the command line go through the same layer as evidence. */
+/* A root at "/" and a path named on the command line made absolute against
+ * the working directory: such files go through the same layer as evidence. */
 static int user_root(const char *path, struct vd_root **r, char **abs)
 {
 	if (!path || !*path)
@@ -900,14 +930,14 @@ int vd_read_user_file(const char *path, size_t max, char **data, size_t *len)
 	return ret;
 }
 
-int vd_write_user_file(const char *path, const char *data, size_t len, mode_t mode)
+int vd_write_user_file(const char *path, const char *data, size_t len, mode_t mode, bool replace)
 {
 	struct vd_root *r = NULL;
 	_cleanup_free_ char *abs = NULL;
 	int ret = user_root(path, &r, &abs);
 	if (ret < 0)
 		return ret;
-	ret = vd_root_write_atomic(r, abs, data, len, mode);
+	ret = replace ? vd_root_write_atomic(r, abs, data, len, mode) : vd_root_write_new(r, abs, data, len, mode);
 	vd_root_free(r);
 	return ret;
 }

@@ -71,6 +71,9 @@ int vd_root_abspath(const struct vd_root *r, const char *path, char **abs);
  * directories must exist (vd_root_mkdirs). mode applies to the new file. */
 int vd_root_write_attr(const struct vd_root *r, const char *path, const char *data, size_t len);
 int vd_root_write_atomic(const struct vd_root *r, const char *path, const char *data, size_t len, mode_t mode);
+/* vd_root_write_new: like vd_root_write_atomic, but -EEXIST when anything
+ * (a file, a link, a directory) is already at path: it never replaces. */
+int vd_root_write_new(const struct vd_root *r, const char *path, const char *data, size_t len, mode_t mode);
 /* mkdir -p inside the root (mode for the directories created). */
 int vd_root_mkdirs(const struct vd_root *r, const char *path, mode_t mode);
 /* Remove a file (not a directory) inside the root. */
@@ -88,9 +91,6 @@ int vd_root_rmdir(const struct vd_root *r, const char *path);
  * ancestor mkdirs would start from), as the effective user: a read-only
  * file system answers -EROFS, a foreign directory -EACCES. */
 int vd_root_can_write(const struct vd_root *r, const char *path);
-/* Write a file named on the command line (relative to the working
- * directory) atomically, like vd_read_user_file reads one. */
-int vd_write_user_file(const char *path, const char *data, size_t len, mode_t mode);
 
 /* Fault injection, a test seam for the transaction tests: the nth
  * mutating operation of a kind in ops (counting from 1) fails with -err;
@@ -116,6 +116,11 @@ unsigned vd_root_fault_count(const struct vd_root *r);
  * relative to the working directory: read through a root at "/" so the same
  * bounds, FIFO refusal and error reasons apply as for host evidence. */
 int vd_read_user_file(const char *path, size_t max, char **data, size_t *len);
+/* Write a file named on the command line, whole or not at all. replace
+ * false (a ROM dump, a stripped ROM: the output may be next to its input)
+ * answers -EEXIST rather than replacing anything; replace true (a generated
+ * table the user regenerates) replaces a regular file atomically. */
+int vd_write_user_file(const char *path, const char *data, size_t len, mode_t mode, bool replace);
 
 /* Tracing: with tracing on, every read is recorded with what it returned,
  * so `collect` can write exactly what a diagnosis looked at. */

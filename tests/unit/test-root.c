@@ -187,6 +187,7 @@ static void test_writes(unsigned flags)
 {
 	struct vd_root *r;
 	char *s;
+	size_t len;
 	struct stat st;
 
 	vd_root_open(tmpl, flags, &r);
@@ -221,6 +222,25 @@ static void test_writes(unsigned flags)
 	CHECK_INT(vd_root_unlink(r, "/etc/written"), 0);
 	CHECK_INT(vd_root_unlink(r, "/etc/modprobe.d/vfio.conf"), 0);
 	CHECK_INT(vd_root_unlink(r, "/etc/written"), -ENOENT);
+
+	/* write_new: creates, and never replaces anything (file, dangling or
+	 * live link, directory); nothing is left behind when it refuses. */
+	CHECK_INT(vd_root_write_new(r, "/etc/new.rom", "\x55\xaa", 2, 0644), 0);
+	CHECK_INT(vd_root_read(r, "/etc/new.rom", 0, &s, &len), 0);
+	CHECK(len == 2 && memcmp(s, "\x55\xaa", 2) == 0);
+	free(s);
+	CHECK_INT(vd_root_write_new(r, "/etc/new.rom", "x", 1, 0644), -EEXIST);
+	CHECK_INT(vd_root_write_new(r, "/abs", "x", 1, 0644), -EEXIST);
+	CHECK_INT(vd_root_write_new(r, "/loop1", "x", 1, 0644), -EEXIST);
+	CHECK_INT(vd_root_write_new(r, "/etc", "x", 1, 0644), -EEXIST);
+	CHECK_INT(vd_root_read_line(r, "/etc/hostname", &s), 0);
+	CHECK_STR(s, "inside");
+	free(s);
+	vd_root_list(r, "/etc", &names);
+	for (size_t i = 0; names[i]; i++)
+		CHECK(!vd_startswith(names[i], ".#"));
+	vd_strv_free(names);
+	CHECK_INT(vd_root_unlink(r, "/etc/new.rom"), 0);
 	vd_root_free(r);
 }
 
@@ -298,15 +318,32 @@ static void test_write_faults(void)
 	}
 	vd_root_unlink(r, "/etc/owned");
 	vd_root_free(r);
+}
 
-	/* a file named on the command line */
-	snprintf(p, sizeof(p), "%s/user.bin", tmpl);
-	CHECK_INT(vd_write_user_file(p, "ab\0c", 4, 0644), 0);
-	CHECK_INT(vd_read_user_file(p, 0, &s, &len), 0);
-	CHECK_INT(len, 4);
-	CHECK(memcmp(s, "ab\0c", 4) == 0);
+/* Files named on the command line: relative to the working directory. */
+static void test_user_files(void)
+{
+	char cwd[512], *s;
+	size_t len;
+
+	if (!getcwd(cwd, sizeof(cwd)) || chdir(tmpl) < 0) {
+		CHECK(false);
+		return;
+	}
+	CHECK_INT(vd_write_user_file("out.rom", "abc", 3, 0644, false), 0);
+	CHECK_INT(vd_write_user_file("out.rom", "xyz", 3, 0644, false), -EEXIST);
+	CHECK_INT(vd_read_user_file("out.rom", 0, &s, &len), 0);
+	CHECK(len == 3 && memcmp(s, "abc", 3) == 0);
 	free(s);
-	unlink(p);
+	/* replace: binary bytes, atomically over the old file */
+	CHECK_INT(vd_write_user_file("out.rom", "ab\0c", 4, 0644, true), 0);
+	CHECK_INT(vd_read_user_file("out.rom", 0, &s, &len), 0);
+	CHECK(len == 4 && memcmp(s, "ab\0c", 4) == 0);
+	free(s);
+	CHECK_INT(vd_write_user_file("nodir/out.rom", "abc", 3, 0644, false), -ENOENT);
+	CHECK_INT(vd_write_user_file("", "abc", 3, 0644, true), -EINVAL);
+	CHECK_INT(unlink("out.rom"), 0);
+	CHECK_INT(chdir(cwd), 0);
 }
 
 int main(void)
@@ -320,6 +357,7 @@ int main(void)
 	test_writes(0);
 	test_writes(VD_ROOT_NO_OPENAT2);
 	test_write_faults();
+	test_user_files();
 	struct vd_root *r;
 	CHECK_INT(vd_root_open("/nonexistent/root", 0, &r), -ENOENT);
 	char cmd[600];
