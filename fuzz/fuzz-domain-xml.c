@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct vd_domain_plan p;
 		char *pwhy = NULL;
 		if (vd_domain_plan(text, fx, ARRAY_SIZE(edits), &p, &pwhy) == 0) {
-			char *d = vd_diff_unified(p.old_xml, p.new_xml, "a", "b");
+			char *d = vd_diff_unified(p.old_xml, strlen(p.old_xml), p.new_xml, strlen(p.new_xml), "a", "b");
 			free(d);
 			vd_domain_plan_done(&p);
 		}

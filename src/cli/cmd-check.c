@@ -121,7 +121,6 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	if (cli_open_root(c, &root)) {
 		rc = EXIT_USAGE;
 		goto done;
-		return EXIT_USAGE;
 	}
 	struct vd_host h;
 	struct vd_findings fs = {0};
