@@ -49,16 +49,7 @@ static void add_vm_romfiles(struct vd_host *h)
 			/* origin is a file for XML files and QEMU command lines,
 			 * a URI for libvirt: only a file is evidence to cite. */
 			const char *src = vm->origin && vm->origin[0] == '/' ? vm->origin : NULL;
-			/* QEMU's qemu_find_file(QEMU_FILE_TYPE_BIOS) takes a
-			 * relative romfile from its working directory (/ under
-			 * libvirt), then from its data directory (Debian's
-			 * /usr/share/qemu): a bare name like "efi-virtio.rom" is
-			 * the latter, "roms/x.rom" the former. */
-			const char *rf = d->rom_file;
-			_cleanup_free_ char *path = rf[0] == '/'       ? vd_xstrdup(rf)
-						    : strchr(rf, '/') ? vd_xasprintf("/%s", rf)
-								      : vd_xasprintf("/usr/share/qemu/%s", rf);
-			vd_host_add_romfile(h, path, bdf, vm->firmware == VD_FW_EFI, src,
+			vd_host_add_romfile(h, d->rom_file, bdf, vm->firmware == VD_FW_EFI, src,
 					    vm->name && *vm->name ? vm->name : NULL);
 		}
 	}

@@ -78,10 +78,15 @@ void vd_rom_gather(const struct vd_root *root, struct vd_host *h)
 {
 	for (size_t i = 0; i < h->nromfiles; i++) {
 		struct vd_romfile_ref *f = &h->romfiles[i];
-		/* QEMU looks a relative romfile up in its firmware directories
-		 * (qemu_find_file, QEMU_FILE_TYPE_BIOS); Debian's is /usr/share/qemu. */
-		_cleanup_free_ char *p =
-		    f->path[0] == '/' ? vd_xstrdup(f->path) : vd_xasprintf("/usr/share/qemu/%s", f->path);
+		/* QEMU's qemu_find_file(QEMU_FILE_TYPE_BIOS) takes a relative
+		 * romfile from its working directory (/ under libvirt), then
+		 * from its data directory (Debian's /usr/share/qemu): a bare
+		 * name like "efi-virtio.rom" is the latter, "roms/x.rom" the
+		 * former. */
+		const char *rf = f->path;
+		_cleanup_free_ char *p = rf[0] == '/'       ? vd_xstrdup(rf)
+					 : strchr(rf, '/') ? vd_xasprintf("/%s", rf)
+							   : vd_xasprintf("/usr/share/qemu/%s", rf);
 		read_rom(root, p, true, &f->ev);
 	}
 	for (size_t i = 0; i < h->pci.n; i++) {

@@ -359,11 +359,21 @@ int vd_root_openat(const struct vd_root *r, const char *path, int flags)
 			.flags = (uint64_t)(flags | O_CLOEXEC),
 			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 		};
-		long fd = syscall(SYS_openat2, r->fd, relative(path), &how, sizeof(how));
-		if (fd >= 0)
-			return (int)fd;
+		long fd;
+		/* EAGAIN: a rename or mount anywhere on the system while a ".."
+		 * was resolved, so the kernel could not prove it stayed inside
+		 * (openat2(2)); sysfs links are full of "..", and a busy host
+		 * renames all the time. The man page says retry; after that
+		 * many tries, the userspace walk below decides. */
+		for (unsigned tries = 0; tries < 64; tries++) {
+			fd = syscall(SYS_openat2, r->fd, relative(path), &how, sizeof(how));
+			if (fd >= 0)
+				return (int)fd;
+			if (errno != EAGAIN)
+				break;
+		}
 		/* ENOSYS: kernel < 5.6; EPERM: a seccomp filter that predates it. */
-		if (errno != ENOSYS && errno != EPERM)
+		if (errno != ENOSYS && errno != EPERM && errno != EAGAIN)
 			return -errno;
 	}
 	return open_chase(r, path, flags);

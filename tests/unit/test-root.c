@@ -3,8 +3,11 @@
  * resolvers (openat2 RESOLVE_IN_ROOT and the user-space chase). */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "root.h"
@@ -346,6 +349,41 @@ static void test_user_files(void)
 	CHECK_INT(chdir(cwd), 0);
 }
 
+/* openat2 answers EAGAIN when any rename on the system races a ".." it
+ * resolves; sysfs paths are full of "..", so a busy host must not turn
+ * that into "could not read". A child renames in a loop meanwhile. */
+static void test_rename_race(void)
+{
+	struct vd_root *r;
+	char a[600], b[600];
+	int failures = 0;
+
+	snprintf(a, sizeof(a), "%s/race-a", tmpl);
+	snprintf(b, sizeof(b), "%s/race-b", tmpl);
+	close(open(a, O_CREAT | O_WRONLY, 0644));
+	pid_t pid = fork();
+	if (pid == 0) {
+		for (;;) {
+			if (rename(a, b) < 0 || rename(b, a) < 0)
+				_exit(0);
+		}
+	}
+	vd_root_open(tmpl, 0, &r);
+	for (int i = 0; i < 20000; i++) {
+		int fd = vd_root_openat(r, "/sys/bus/pci/devices/0000:00:01.0/vendor", O_RDONLY);
+		if (fd < 0)
+			failures++;
+		else
+			close(fd);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	CHECK_INT(failures, 0);
+	vd_root_free(r);
+	unlink(a);
+	unlink(b);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpl))
@@ -357,6 +395,7 @@ int main(void)
 	test_writes(0);
 	test_writes(VD_ROOT_NO_OPENAT2);
 	test_write_faults();
+	test_rename_race();
 	test_user_files();
 	struct vd_root *r;
 	CHECK_INT(vd_root_open("/nonexistent/root", 0, &r), -ENOENT);
