@@ -31,6 +31,9 @@ const struct vd_check *vd_check_find(const char *id);
 void vd_evidence_log(struct vd_finding *f, const struct vd_host *h, const struct vd_log_event *e);
 /* A PCI function as evidence: its sysfs path, label and driver. */
 void vd_evidence_dev(struct vd_finding *f, const struct vd_pci_dev *d, const char *what);
+/* When the PCI devices could not be listed: an UNKNOWN finding saying why,
+ * and true (the check has nothing else to say). */
+bool vd_check_pci_unlisted(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out);
 /* Does any GPU on vfio-pci share d's slot (d a GPU, its audio, USB...)? */
 bool vd_on_passthrough_card(const struct vd_host *h, const struct vd_pci_dev *d);
 

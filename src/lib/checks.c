@@ -76,6 +76,16 @@ void vd_evidence_dev(struct vd_finding *f, const struct vd_pci_dev *d, const cha
 			    d->driver ? d->driver : "none", what ? ", " : "", what ? what : "");
 }
 
+bool vd_check_pci_unlisted(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out)
+{
+	if (!h->pci.err)
+		return false;
+	struct vd_finding *f = vd_finding_add(out, c, VD_UNKNOWN, NULL, "Could not list PCI devices: %s.",
+					      vd_errno_reason(h->pci.err));
+	vd_finding_evidence(f, "/sys/bus/pci/devices", "%s", vd_errno_reason(h->pci.err));
+	return true;
+}
+
 bool vd_on_passthrough_card(const struct vd_host *h, const struct vd_pci_dev *d)
 {
 	for (size_t i = 0; i < h->pci.n; i++) {

@@ -14,16 +14,6 @@
 
 #define DEFAULT_BACKUP_DIR "/var/lib/vfio-doctor/backup"
 
-static char *stamp(void)
-{
-	char buf[32];
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ", &tm);
-	return vd_xstrdup(buf);
-}
-
 static char *absolute(const char *path)
 {
 	char cwd[PATH_MAX];
@@ -35,7 +25,7 @@ static char *absolute(const char *path)
 int vd_domain_apply(const struct vd_domain_plan *p, const struct vd_domain_target *t, char **backup, char **why)
 {
 	struct vd_root *r = NULL;
-	_cleanup_free_ char *ts = stamp();
+	_cleanup_free_ char *ts = vd_utc_now("%Y%m%dT%H%M%SZ");
 	int ret;
 
 	*backup = NULL;

@@ -506,17 +506,12 @@ static int walk(struct doc *d, const struct seg *segs, size_t nseg, bool create,
 				*out = NULL;
 				return 0;
 			}
-			if (segs[i].qemu && ensure_qemu_ns(d)) {
-				int r = reload(d, why);
-				if (r < 0)
-					return r;
-				*changed = true;
-				i = 0;
-				n = xmlDocGetRootElement(d->x);
-				continue;
+			/* Declare the qemu namespace first (one edit), or add
+			 * the missing element. */
+			if (!(segs[i].qemu && ensure_qemu_ns(d))) {
+				_cleanup_free_ char *el = new_element(d, &segs[i]);
+				insert_child(d, n, el);
 			}
-			_cleanup_free_ char *el = new_element(d, &segs[i]);
-			insert_child(d, n, el);
 			*changed = true;
 			int r = reload(d, why);
 			if (r < 0)

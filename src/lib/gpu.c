@@ -132,3 +132,18 @@ char *vd_vfio_ids_configured(const struct vd_host *h)
 		add_ids(&s, mp->value);
 	return s.len ? vd_str_steal(&s) : (vd_str_done(&s), NULL);
 }
+
+void vd_gpu_host_and_passthrough(const struct vd_host *h, const struct vd_pci_dev **host,
+				 const struct vd_pci_dev **pass)
+{
+	*host = *pass = NULL;
+	for (size_t i = 0; i < h->pci.n; i++) {
+		const struct vd_pci_dev *d = &h->pci.dev[i];
+		if (!vd_pci_is_gpu(d))
+			continue;
+		if (vd_gpu_role(d) == VD_GPU_PASSTHROUGH)
+			*pass = *pass ? *pass : d;
+		else if (vd_driver_is_gpu_host(d->driver) && (!*host || d->boot_vga == 1))
+			*host = d;
+	}
+}

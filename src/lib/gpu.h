@@ -27,6 +27,11 @@ size_t vd_gpu_siblings(const struct vd_host *h, const struct vd_pci_dev *d, int 
  * host is not using for its own display while another GPU is. */
 bool vd_gpu_is_candidate(const struct vd_host *h, const struct vd_pci_dev *d);
 
+/* The GPU the host displays on (a host graphics driver; the boot VGA one
+ * when several) and the first one on vfio-pci; NULL when there is none. */
+void vd_gpu_host_and_passthrough(const struct vd_host *h, const struct vd_pci_dev **host,
+				 const struct vd_pci_dev **pass);
+
 /* "10de:1b81" */
 char *vd_pci_id_str(const struct vd_pci_dev *d);
 /* vfio-pci ids the host already asks for: command line (vfio-pci.ids=),

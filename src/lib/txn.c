@@ -47,16 +47,6 @@ struct txn {
 	size_t nevents, capevents;
 };
 
-static char *now_utc(void)
-{
-	char buf[32];
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return vd_xstrdup(buf);
-}
-
 static void event(struct txn *t, const char *fmt, ...) _printf_(2, 3);
 static void event(struct txn *t, const char *fmt, ...)
 {
@@ -270,7 +260,7 @@ int vd_txn_apply(struct vd_root *root, const struct vd_plan *p, const struct vd_
 	}
 	txn_init(&t, root, id, p->n);
 	t.steps = p->step;
-	t.created = now_utc();
+	t.created = vd_utc_now("%Y-%m-%dT%H:%M:%SZ");
 	t.state = "prepared";
 	ret = vd_root_mkdirs(root, t.dir, 0700);
 	for (size_t i = 0; ret == 0 && i < p->n; i++) {
@@ -547,7 +537,7 @@ int vd_txn_undo(struct vd_root *root, const char *id, const struct vd_txn_opts *
 		return ret;
 	}
 	t.state = "undoing";
-	_cleanup_free_ char *when = now_utc();
+	_cleanup_free_ char *when = vd_utc_now("%Y-%m-%dT%H:%M:%SZ");
 	event(&t, "%s: undo", when);
 	ret = journal_write(&t);
 	if (ret < 0) {

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static void *oom_check(void *p)
 {
@@ -270,4 +271,15 @@ const char *vd_errno_reason(int err)
 	default:
 		return strerror(err);
 	}
+}
+
+char *vd_utc_now(const char *fmt)
+{
+	char buf[64];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	if (!strftime(buf, sizeof(buf), fmt, &tm))
+		buf[0] = '\0';
+	return vd_xstrdup(buf);
 }

@@ -64,6 +64,8 @@ void *vd_xmalloc(size_t n);
 void *vd_xcalloc(size_t n, size_t size);
 void *vd_xrealloc(void *p, size_t n);
 char *vd_xstrdup(const char *s);   /* NULL stays NULL */
+/* The current time in UTC, formatted with strftime(3) FMT. */
+char *vd_utc_now(const char *fmt);
 char *vd_xstrndup(const char *s, size_t n);
 char *vd_xasprintf(const char *fmt, ...) _printf_(1, 2);
 

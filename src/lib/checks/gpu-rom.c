@@ -116,12 +116,8 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 {
 	struct vd_finding *f;
 
-	if (h->pci.err) {
-		f = vd_finding_add(out, c, VD_UNKNOWN, NULL, "Could not list PCI devices: %s.",
-				   vd_errno_reason(h->pci.err));
-		vd_finding_evidence(f, "/sys/bus/pci/devices", "%s", vd_errno_reason(h->pci.err));
+	if (vd_check_pci_unlisted(c, h, out))
 		return;
-	}
 	if (h->ngpu_roms == 0) {
 		f = vd_finding_add(out, c, VD_INFO, NULL,
 				   "No GPU is bound to vfio-pci: there is no passthrough GPU whose ROM to look at.");

@@ -21,12 +21,8 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 	size_t ngpu = 0, npass = 0;
 	struct vd_finding *f;
 
-	if (h->pci.err) {
-		f = vd_finding_add(out, c, VD_UNKNOWN, NULL, "Could not list PCI devices: %s.",
-				   vd_errno_reason(h->pci.err));
-		vd_finding_evidence(f, "/sys/bus/pci/devices", "%s", vd_errno_reason(h->pci.err));
+	if (vd_check_pci_unlisted(c, h, out))
 		return;
-	}
 	for (size_t i = 0; i < h->pci.n; i++) {
 		const struct vd_pci_dev *d = &h->pci.dev[i];
 		if (!vd_pci_is_gpu(d))

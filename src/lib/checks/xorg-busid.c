@@ -9,18 +9,10 @@
 
 static void run(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out)
 {
-	const struct vd_pci_dev *host = NULL, *pass = NULL;
+	const struct vd_pci_dev *host, *pass;
 	struct vd_finding *f;
 
-	for (size_t i = 0; i < h->pci.n; i++) {
-		const struct vd_pci_dev *d = &h->pci.dev[i];
-		if (!vd_pci_is_gpu(d))
-			continue;
-		if (vd_gpu_role(d) == VD_GPU_PASSTHROUGH)
-			pass = pass ? pass : d;
-		else if (vd_driver_is_gpu_host(d->driver) && (!host || d->boot_vga == 1))
-			host = d;
-	}
+	vd_gpu_host_and_passthrough(h, &host, &pass);
 	if (!h->user.nxorg || !pass || !host) {
 		f = vd_finding_add(out, c, VD_PASS, NULL,
 				   !h->user.nxorg ? "No Xorg log on this host: Xorg is not in use here."
