@@ -43,6 +43,10 @@ fresh; head -c 1048576 /dev/zero >"$TMP/h/$GPU/config"; run_ok "1 MiB config"
 fresh; head -c 70000 /dev/urandom >"$TMP/h/$GPU/config"; run_ok "random oversized config"
 fresh; head -c 70000 /dev/urandom >"$TMP/h/$GPU/rom"; run_ok "random GPU rom"
 fresh; printf '\x55\xaa' >"$TMP/h/$GPU/rom"; run_ok "2-byte GPU rom"
+# 64 MiB, four times what a ROM BAR decodes: refused by size, not read whole.
+fresh; { printf '\x55\xaa'; head -c 67108862 /dev/zero; } >"$TMP/h/$GPU/rom"; run_ok "64 MiB GPU rom"
+[ "$(severity_of gpu-rom)" = unknown ] && grep -q 'too large' "$TMP/out.json" && ok "64 MiB GPU rom: unknown, too large" ||
+	fail "64 MiB GPU rom: gpu-rom $(severity_of gpu-rom)"
 fresh; mkfifo "$TMP/h/$GPU/rom"; run_ok "FIFO for the GPU rom (no hang)"
 fresh; ln -s /etc/shadow "$TMP/h/$GPU/rom"; run_ok "GPU rom link out of the root"
 fresh; rm "$TMP/h/$GPU/driver"; ln -s driver "$TMP/h/$GPU/driver"; run_ok "driver link loop"

@@ -33,6 +33,10 @@ for f in "$IPXE"/*.rom "$SEABIOS"/vgabios-*.bin "$QEMU"/*.bin; do
 done
 ok "every real ROM parses with the expected exit status"
 
+# A 64 MiB file: four times what a ROM BAR decodes, refused by its size.
+{ printf '\x55\xaa'; head -c 67108862 /dev/zero; } >"$TMP/big.rom"
+one_line_error "a 64 MiB file is not a ROM" 2 -- vd rom "$TMP/big.rom"
+
 # The rom-parser facts, for comparison with the page's example.
 vd rom "$EFI" >"$TMP/efi.txt"
 for line in 'image 1 at 0x12800: ROM signature 55 AA, PCIR pointer 0x1c' \
