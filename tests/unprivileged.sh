@@ -22,11 +22,20 @@ runas ${VD_WRAP:-} "$VD" groups >/dev/null 2>"$TMP/err"; rc=$?
 cp -a "$HOSTS/amd-ryzen-two-gpus" "$TMP/h"
 chmod -R a+rX "$TMP/h"
 find "$TMP/h" -name config -type f -exec chmod 600 {} \;
+# and a GPU rom attribute that only root may read, as sysfs makes it (0600)
+GPU=$(readlink -f "$TMP/h/sys/bus/pci/devices/0000:09:00.0")
+printf '\x55\xaa' >"$GPU/rom" && chmod 600 "$GPU/rom"
 runas ${VD_WRAP:-} "$VD" --root "$TMP/h" --no-color groups >"$TMP/g.txt" 2>"$TMP/err"; rc=$?
 [ $rc -eq 0 ] && ok "fixture groups as nobody" || fail "fixture groups as nobody: exit $rc $(cat "$TMP/err")"
 grep -q 'needs root' "$TMP/g.txt" && ok "groups says config space needs root" || fail "groups does not say why reset is unknown"
 runas ${VD_WRAP:-} "$VD" --root "$TMP/h" check --json >"$TMP/c.json" 2>"$TMP/err"; rc=$?
 [ $rc -le 1 ] && json_ok "$TMP/c.json" && ok "fixture check as nobody" || fail "fixture check as nobody: exit $rc"
+# What it could not read is unknown with the reason, never a pass.
+sev() { python3 -c 'import json,sys; print(" ".join(f["severity"] for f in json.load(open(sys.argv[1]))["findings"] if f["id"]==sys.argv[2]))' "$TMP/c.json" "$1"; }
+for id in rebar gpu-msi gpu-rom; do
+	[ "$(sev $id)" = unknown ] && ok "$id as nobody: unknown" || fail "$id as nobody: $(sev $id)"
+done
+grep -q 'needs root' "$TMP/c.json" && ok "check says what needs root" || fail "check does not say root is needed"
 
 # rom --device on the live host says it needs root, and writes nothing.
 runas ${VD_WRAP:-} "$VD" rom --device 00:00.0 -o "$TMP/out.rom" 2>"$TMP/err"; rc=$?

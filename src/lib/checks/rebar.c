@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* rebar: Resizable BAR on a passthrough GPU, and the sizes to pin. */
+#include <errno.h>
 #include <string.h>
 
 #include "check.h"
@@ -95,20 +96,42 @@ out:
 	vd_str_done(&sizes);
 }
 
+/* The Resizable BAR capability lives in extended config space (PCIe Base
+ * 4.0, 7.8.6): without the bytes past 0x100 its absence proves nothing. */
+static bool unseen(const struct vd_check *c, const struct vd_pci_dev *d, struct vd_findings *out)
+{
+	const char *why = !d->caps.known ? vd_pci_config_reason(d)
+			  : d->config_len <= 256 ? "only the first 256 bytes of config space were read"
+						 : NULL;
+	if (!why)
+		return false;
+	_cleanup_free_ char *label = vd_pci_label(d);
+	_cleanup_free_ char *src = vd_xasprintf("/sys/bus/pci/devices/%s/config", d->name);
+	struct vd_finding *f = vd_finding_add(out, c, VD_UNKNOWN, d->name,
+					      "Whether %s (%s) has Resizable BAR is unknown: %s.", d->name, label, why);
+	vd_finding_evidence(f, src, "%s", why);
+	if (d->config_err == -EACCES || d->config_err == -EPERM)
+		vd_finding_hint(f, "Run vfio-doctor as root: the extended config space holds the capability.");
+	else if (d->config_err == -ENOENT)
+		vd_finding_hint(f, "A snapshot collected as root keeps the config space (vfio-doctor collect).");
+	return true;
+}
+
 static void run(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < h->pci.n; i++) {
 		const struct vd_pci_dev *d = &h->pci.dev[i];
-		if (!vd_pci_is_gpu(d) || vd_gpu_role(d) != VD_GPU_PASSTHROUGH || !d->caps.rebar.present)
+		if (!vd_pci_is_gpu(d) || vd_gpu_role(d) != VD_GPU_PASSTHROUGH)
 			continue;
-		card(c, h, d, out);
-		n++;
+		if (unseen(c, d, out))
+			n++;
+		else if (d->caps.rebar.present)
+			card(c, h, d, out), n++;
 	}
 	if (!n) {
 		struct vd_finding *f = vd_finding_add(out, c, VD_PASS, NULL,
-						      "No GPU on vfio-pci has a Resizable BAR capability (or its config "
-						      "space could not be read).");
+						      "No GPU on vfio-pci has a Resizable BAR capability.");
 		vd_finding_evidence(f, "/sys/bus/pci/devices", "no Resizable BAR capability on a passthrough GPU");
 	}
 }
