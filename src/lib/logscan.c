@@ -245,9 +245,14 @@ static void driver_before_bdf(const char *b, size_t bl, char *word, size_t cap)
 	const char *p = find(b, bl, bdf + 5);
 	if (!p || p - b < 2)
 		return;
+	/* The word ends before the address, with or without its "0000:" domain;
+	 * a body that starts with the address has no word (and no byte before b). */
 	const char *q = p - 1;
-	if (p - b >= 5 && memcmp(p - 5, "0000:", 5) == 0)
+	if (p - b >= 5 && memcmp(p - 5, "0000:", 5) == 0) {
+		if (p - b == 5)
+			return;
 		q = p - 6;
+	}
 	if (*q != ' ')
 		return;
 	const char *s = q;

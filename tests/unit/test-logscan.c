@@ -150,6 +150,13 @@ int main(void)
 	memset(&s, 0, sizeof(s));
 	vd_logscan_text(ls, "BAR 1: can't reserve [", 22, 1, cb, &s);
 	CHECK_INT(s.n[VD_EV_BAR_RESERVE], 0);
+	/* a body that starts with the address: no driver word, and nothing read
+	 * before the line (fuzz-logscan found that read; ASan build checks it) */
+	memset(&s, 0, sizeof(s));
+	static const char bare[] = "0000:01:00.0: BAR 0: can't reserve [mem 0xf0000000-0xf1ffffff 64bit pref]\n";
+	vd_logscan_text(ls, bare, sizeof(bare) - 1, 1, cb, &s);
+	CHECK_INT(s.n[VD_EV_BAR_RESERVE], 1);
+	CHECK_STR(s.first[VD_EV_BAR_RESERVE].word, "");
 	char junk[4096];
 	for (size_t i = 0; i < sizeof(junk); i++)
 		junk[i] = (char)(i * 131 + 7);
