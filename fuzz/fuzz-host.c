@@ -10,12 +10,8 @@
  * are built from the fixture hosts, the real log samples of tests/logs (one
  * seed each), a stock Debian /etc/default/grub and the config space of
  * amd-ryzen-two-gpus's RX 580, joined in this order. */
-#include <fcntl.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "check.h"
 #include "finding.h"
@@ -23,6 +19,7 @@
 #include "plan.h"
 #include "render.h"
 #include "root.h"
+#include "tree.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -45,66 +42,14 @@ static const char *const files[] = {
 };
 #define NFILES (sizeof(files) / sizeof(files[0]))
 
-static char dir[] = "/tmp/vd-fuzz-host.XXXXXX";
-static char *paths[NFILES];
-
-static void cleanup(void)
-{
-	char cmd[64];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "fuzz-host: could not remove %s\n", dir);
-}
-
-static int setup(void)
-{
-	char cmd[512];
-	if (!mkdtemp(dir))
-		return -1;
-	atexit(cleanup);
-	/* The harness, not the tool, copies the fixture: cp -a keeps sysfs's links. */
-	snprintf(cmd, sizeof(cmd), "cp -a '%s/.' '%s/root' && mkdir -p '%s/root/etc/modprobe.d' '%s/root/etc/default'",
-		 FIXTURE, dir, dir, dir);
-	if (system(cmd) != 0)
-		return -1;
-	for (size_t i = 0; i < NFILES; i++)
-		paths[i] = strcmp(files[i], "LOG") == 0 ? vd_xasprintf("%s/kmsg.txt", dir)
-							 : vd_xasprintf("%s/root/%s", dir, files[i]);
-	return 0;
-}
-
-static void put(const char *path, const uint8_t *p, size_t n)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return;
-	while (n) {
-		ssize_t k = write(fd, p, n);
-		if (k <= 0)
-			break;
-		p += k, n -= (size_t)k;
-	}
-	close(fd);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int ready;
-	if (!ready)
-		ready = setup() == 0 ? 1 : -1;
-	if (ready < 0)
+	const char *rootdir = fuzz_tree_init(FIXTURE, files, NFILES);
+	if (!rootdir)
 		return 0;
+	fuzz_tree_fill(data, size);
 
-	size_t off = 0;
-	for (size_t i = 0; i < NFILES; i++) {
-		const uint8_t *end = i + 1 < NFILES ? memchr(data + off, 0, size - off) : NULL;
-		size_t n = end ? (size_t)(end - (data + off)) : size - off;
-		put(paths[i], data + off, n);
-		off += n + (end != NULL);
-	}
-
-	_cleanup_free_ char *rootdir = vd_xasprintf("%s/root", dir);
-	char *logs[] = {paths[2], NULL};
+	char *logs[] = {(char *)fuzz_tree_path(2), NULL};
 	struct vd_host_opts ho = {.log = {.files = logs}};
 	struct vd_root *root;
 	struct vd_host h;
