@@ -34,8 +34,6 @@ void vd_evidence_dev(struct vd_finding *f, const struct vd_pci_dev *d, const cha
 /* When the PCI devices could not be listed: an UNKNOWN finding saying why,
  * and true (the check has nothing else to say). */
 bool vd_check_pci_unlisted(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out);
-/* Does any GPU on vfio-pci share d's slot (d a GPU, its audio, USB...)? */
-bool vd_on_passthrough_card(const struct vd_host *h, const struct vd_pci_dev *d);
 
 /* Run every check, or those named in the comma-separated list only (NULL:
  * all). -EINVAL with *bad set to the first unknown id. */

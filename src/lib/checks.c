@@ -85,13 +85,3 @@ bool vd_check_pci_unlisted(const struct vd_check *c, const struct vd_host *h, st
 	vd_finding_evidence(f, "/sys/bus/pci/devices", "%s", vd_errno_reason(h->pci.err));
 	return true;
 }
-
-bool vd_on_passthrough_card(const struct vd_host *h, const struct vd_pci_dev *d)
-{
-	for (size_t i = 0; i < h->pci.n; i++) {
-		const struct vd_pci_dev *g = &h->pci.dev[i];
-		if (vd_pci_is_gpu(g) && vd_pci_same_slot(g, d) && vd_gpu_role(g) == VD_GPU_PASSTHROUGH)
-			return true;
-	}
-	return false;
-}

@@ -26,7 +26,8 @@ const char *vd_gpu_role_name(enum vd_gpu_role r)
 	return "?";
 }
 
-bool vd_driver_is_gpu_host(const char *driver)
+/* Host graphics drivers: their presence on a function means the host uses it. */
+static bool driver_is_gpu_host(const char *driver)
 {
 	for (size_t i = 0; driver && i < ARRAY_SIZE(host_gpu_drivers); i++)
 		if (vd_streq_dash(driver, host_gpu_drivers[i]))
@@ -72,7 +73,7 @@ bool vd_gpu_is_candidate(const struct vd_host *h, const struct vd_pci_dev *d)
 	for (size_t i = 0; i < h->pci.n; i++) {
 		const struct vd_pci_dev *o = &h->pci.dev[i];
 		if (o != d && vd_pci_is_gpu(o) && vd_gpu_role(o) != VD_GPU_PASSTHROUGH &&
-		    (o->boot_vga == 1 || vd_driver_is_gpu_host(o->driver)))
+		    (o->boot_vga == 1 || driver_is_gpu_host(o->driver)))
 			return true;
 	}
 	return false;
@@ -143,7 +144,7 @@ void vd_gpu_host_and_passthrough(const struct vd_host *h, const struct vd_pci_de
 			continue;
 		if (vd_gpu_role(d) == VD_GPU_PASSTHROUGH)
 			*pass = *pass ? *pass : d;
-		else if (vd_driver_is_gpu_host(d->driver) && (!*host || d->boot_vga == 1))
+		else if (driver_is_gpu_host(d->driver) && (!*host || d->boot_vga == 1))
 			*host = d;
 	}
 }

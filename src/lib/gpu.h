@@ -16,8 +16,6 @@ enum vd_gpu_role {
 
 const char *vd_gpu_role_name(enum vd_gpu_role r);
 enum vd_gpu_role vd_gpu_role(const struct vd_pci_dev *d);
-/* Host graphics drivers: their presence on a function means the host uses it. */
-bool vd_driver_is_gpu_host(const char *driver);
 
 /* Indices into h->pci.dev of the other functions in d's slot (the audio,
  * USB-C and serial functions that come with a graphics card). Returns the count. */

@@ -82,8 +82,7 @@ void vd_iomem_done(struct vd_iomem *m)
 	memset(m, 0, sizeof(*m));
 }
 
-bool vd_iomem_is_framebuffer(const char *name);
-bool vd_iomem_is_framebuffer(const char *name)
+static bool is_framebuffer(const char *name)
 {
 	/* sysfb's "BOOTFB" (drivers/firmware/sysfb.c), the fbdev drivers'
 	 * own names, and simpledrm/simple-framebuffer platform devices. */
@@ -101,7 +100,7 @@ const struct vd_iomem_entry *vd_iomem_framebuffer_in(const struct vd_iomem *m, u
 		return NULL;
 	for (size_t i = 0; i < m->n; i++) {
 		const struct vd_iomem_entry *e = &m->e[i];
-		if (e->start <= end && e->end >= start && vd_iomem_is_framebuffer(e->name))
+		if (e->start <= end && e->end >= start && is_framebuffer(e->name))
 			return e;
 	}
 	return NULL;

@@ -363,8 +363,7 @@ static bool p_msr(const char *b, size_t bl, struct vd_logev *ev)
 		const char *p = find(b, bl, ops[i]);
 		if (!p)
 			continue;
-		/* "unhandled" (old) and "Unhandled" (6.3+) both mean the guest got a #GP */
-		/* "unhandled", "Unhandled", and Hyper-V's long-lived typo "uhandled" */
+		/* "unhandled" (old), "Unhandled" (6.3+), and Hyper-V's long-lived typo "uhandled" */
 		ev->flag = find(b, (size_t)(p - b), "handled") != NULL || i >= 2;
 		snprintf(ev->word, sizeof(ev->word), "%s %s", ev->flag ? "unhandled" : "ignored", i % 2 ? "wrmsr" : "rdmsr");
 		p += strlen(ops[i]);
@@ -476,7 +475,6 @@ static bool p_sl_mode(const char *b, size_t bl, struct vd_logev *ev)
 
 static bool p_sl_trap(const char *b, size_t bl, struct vd_logev *ev)
 {
-	const char *end = b + bl;
 	const char *p = after(b, bl, ": ");
 	const char *hash = after(b, bl, "#AC: ");
 	if (!hash)
@@ -493,7 +491,6 @@ static bool p_sl_trap(const char *b, size_t bl, struct vd_logev *ev)
 	copy_word(ev->word, sizeof(ev->word), p, slash > p ? slash : t, "\n");
 	size_t wl = strlen(ev->word);
 	ev->flag = wl >= 4 && strcmp(ev->word + wl - 4, "/KVM") == 0;
-	(void)end;
 	return true;
 }
 

@@ -135,8 +135,11 @@ static void parse_cpu(xmlNodePtr cpu, struct vd_vm *vm)
 		if (!is(c, "feature"))
 			continue;
 		_cleanup_free_ char *name = attr(c, "name"), *policy = attr(c, "policy");
-		if (name)
-			vd_vm_set_feature(vm, name, policy ? policy : "require");
+		if (!name || strcmp(name, "amd-stibp") != 0)
+			continue;
+		/* policy defaults to "require"; a later element overrides an earlier one */
+		bool off = policy && (strcmp(policy, "disable") == 0 || strcmp(policy, "forbid") == 0);
+		vm->amd_stibp = off ? VD_OFF : VD_ON;
 	}
 	if (mpa) {
 		free(vm->maxphys_mode);

@@ -33,11 +33,6 @@ void vd_vm_done(struct vd_vm *vm)
 	free(vm->loader);
 	free(vm->cpu_mode);
 	free(vm->cpu_model);
-	for (size_t i = 0; i < vm->nfeat; i++) {
-		free(vm->feat[i].name);
-		free(vm->feat[i].policy);
-	}
-	free(vm->feat);
 	free(vm->maxphys_mode);
 	free(vm->ioapic_driver);
 	free(vm->hv_vendor_id_value);
@@ -147,15 +142,6 @@ bool vd_vm_machine_version(const struct vd_vm *vm, unsigned *major, unsigned *mi
 	return false;
 }
 
-unsigned long vd_version_parse(const char *s)
-{
-	unsigned a = 0, b = 0, c = 0;
-	int n = s ? sscanf(s, "%u.%u.%u", &a, &b, &c) : 0;
-	if (n < 2 || a > 999 || b > 999 || c > 999)
-		return 0;
-	return VD_VERSION_NUM(a, b, c);
-}
-
 const char *vd_version_str(unsigned long v, char *buf, size_t len)
 {
 	if (!v)
@@ -163,28 +149,6 @@ const char *vd_version_str(unsigned long v, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%lu.%lu.%lu", v / 1000000UL, v / 1000UL % 1000UL, v % 1000UL);
 	return buf;
-}
-
-const struct vd_vm_cpu_feature *vd_vm_feature(const struct vd_vm *vm, const char *name)
-{
-	for (size_t i = 0; i < vm->nfeat; i++)
-		if (strcmp(vm->feat[i].name, name) == 0)
-			return &vm->feat[i];
-	return NULL;
-}
-
-void vd_vm_set_feature(struct vd_vm *vm, const char *name, const char *policy)
-{
-	struct vd_vm_cpu_feature *f = (struct vd_vm_cpu_feature *)vd_vm_feature(vm, name);
-	if (!f) {
-		f = VD_PUSH(vm->feat, vm->nfeat, vm->capfeat);
-		f->name = vd_xstrdup(name);
-	} else {
-		free(f->policy);
-	}
-	f->policy = vd_xstrdup(policy);
-	if (strcmp(name, "amd-stibp") == 0)
-		vm->amd_stibp = policy && (strcmp(policy, "disable") == 0 || strcmp(policy, "forbid") == 0) ? VD_OFF : VD_ON;
 }
 
 struct vd_vm_hostdev *vd_vm_add_hostdev(struct vd_vm *vm)

@@ -41,10 +41,6 @@ struct vd_vm_hostdev {
 	bool x_vga;
 };
 
-struct vd_vm_cpu_feature {
-	char *name, *policy; /* "amd-stibp", "disable" */
-};
-
 struct vd_vm {
 	char *name; /* domain name or QEMU -name; "" when none */
 	enum vd_vm_source source;
@@ -60,8 +56,6 @@ struct vd_vm {
 
 	char *cpu_mode; /* "host-passthrough", "host-model", "custom"; QEMU: "host" maps to host-passthrough */
 	char *cpu_model;
-	struct vd_vm_cpu_feature *feat;
-	size_t nfeat, capfeat;
 	unsigned vcpus;
 	bool topology; /* sockets/cores/threads given explicitly */
 	unsigned sockets, dies, cores, threads;
@@ -128,13 +122,9 @@ void vd_vm_set_machine(struct vd_vm *vm, const char *machine);
 /* The QEMU version the machine type stands for: its own version when
  * versioned, else the QEMU version when known; false when unknown. */
 bool vd_vm_machine_version(const struct vd_vm *vm, unsigned *major, unsigned *minor);
-/* "1.2.3" → VD_VERSION_NUM(1, 2, 3); 0 when unparsable. */
-unsigned long vd_version_parse(const char *s);
 /* "9.0.0"; buf of at least 32 bytes. */
 const char *vd_version_str(unsigned long v, char *buf, size_t len);
 
-const struct vd_vm_cpu_feature *vd_vm_feature(const struct vd_vm *vm, const char *name);
-void vd_vm_set_feature(struct vd_vm *vm, const char *name, const char *policy);
 struct vd_vm_hostdev *vd_vm_add_hostdev(struct vd_vm *vm);
 bool vd_vm_passes(const struct vd_vm *vm, unsigned domain, unsigned bus, unsigned slot, unsigned fn);
 /* The VM's name for findings: "vm win10". */
