@@ -122,7 +122,6 @@ static void read_ident(const struct vd_root *root, const char *base, struct vd_p
 	d->subdevice = (uint16_t)v[3];
 	d->class24 = (uint32_t)v[4] & 0xffffff;
 	d->revision = (uint8_t)v[5];
-	d->header_type = d->config_len > 0x0e ? d->config[0x0e] : 0;
 	d->ident_err = err;
 }
 
@@ -182,7 +181,6 @@ static void read_attrs(const struct vd_root *root, const char *base, struct vd_p
 	char *text = NULL;
 	size_t len;
 	uint64_t v;
-	struct stat st;
 
 	snprintf(p, sizeof(p), "%s/boot_vga", base);
 	d->boot_vga = vd_root_read_u64(root, p, 10, &v) == 0 ? (v != 0) : -1;
@@ -200,9 +198,6 @@ static void read_attrs(const struct vd_root *root, const char *base, struct vd_p
 	snprintf(p, sizeof(p), "%s/reset_method", base);
 	d->reset_method_err = vd_root_read_line(root, p, &d->reset_method);
 
-	snprintf(p, sizeof(p), "%s/reset", base);
-	d->has_reset = vd_root_stat(root, p, false, &st) == 0;
-
 	/* resourceN_resize exists only for BARs the ReBAR capability lists. */
 	for (int i = 0; i < 6; i++)
 		d->resize[i].err = -ENOENT;
@@ -218,10 +213,9 @@ static void read_attrs(const struct vd_root *root, const char *base, struct vd_p
 static void set_names(struct vd_pcilib *pl, struct vd_pci_dev *d)
 {
 	struct vd_pci_names n;
-	vd_pcilib_names(pl, d->vendor, d->device, d->subvendor, d->subdevice, d->class24, &n);
+	vd_pcilib_names(pl, d->vendor, d->device, d->class24, &n);
 	d->vendor_name = TAKE_PTR(n.vendor);
 	d->device_name = TAKE_PTR(n.device);
-	d->subsys_name = TAKE_PTR(n.subsystem);
 	d->class_name = TAKE_PTR(n.class_name);
 	vd_pci_names_done(&n);
 }
@@ -254,7 +248,6 @@ static void dev_done(struct vd_pci_dev *d)
 	free(d->path);
 	free(d->vendor_name);
 	free(d->device_name);
-	free(d->subsys_name);
 	free(d->class_name);
 	free(d->driver);
 	free(d->driver_module);

@@ -104,10 +104,9 @@ struct vd_pci_dev {
 	uint16_t vendor, device, subvendor, subdevice;
 	uint32_t class24; /* class << 16 | subclass << 8 | prog-if */
 	uint8_t revision;
-	uint8_t header_type;
 	int ident_err; /* vendor/device/class unreadable: the rest is moot */
 
-	char *vendor_name, *device_name, *subsys_name, *class_name;
+	char *vendor_name, *device_name, *class_name;
 
 	char *driver; /* NULL: no driver bound (driver_err says why) */
 	int driver_err;
@@ -130,7 +129,6 @@ struct vd_pci_dev {
 
 	char *reset_method; /* Linux >= 5.15: "flr bus", ... */
 	int reset_method_err;
-	bool has_reset; /* the "reset" attribute exists: the kernel can reset it */
 
 	struct {
 		int err;            /* -ENOENT: no such attribute (kernel < 6.1 or not resizable) */

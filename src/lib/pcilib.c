@@ -146,26 +146,20 @@ static char *lookup(struct vd_pcilib *pl, int flags, unsigned a, unsigned b, uns
 	return res ? vd_xstrdup(res) : NULL;
 }
 
-void vd_pcilib_names(struct vd_pcilib *pl, uint16_t vendor, uint16_t device, uint16_t subvendor,
-		     uint16_t subdevice, uint32_t class24, struct vd_pci_names *out)
+void vd_pcilib_names(struct vd_pcilib *pl, uint16_t vendor, uint16_t device, uint32_t class24,
+		     struct vd_pci_names *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->vendor = lookup(pl, PCI_LOOKUP_VENDOR, vendor, 0, 0, 0);
 	out->device = lookup(pl, PCI_LOOKUP_DEVICE, vendor, device, 0, 0);
-	if (subvendor && subvendor != 0xffff)
-		out->subsystem = lookup(pl, PCI_LOOKUP_SUBSYSTEM | PCI_LOOKUP_DEVICE, vendor, device,
-					subvendor, subdevice);
 	out->class_name = lookup(pl, PCI_LOOKUP_CLASS, class24 >> 8, 0, 0, 0);
-	out->prog_if = lookup(pl, PCI_LOOKUP_PROGIF, class24 >> 8, class24 & 0xff, 0, 0);
 }
 
 void vd_pci_names_done(struct vd_pci_names *n)
 {
 	free(n->vendor);
 	free(n->device);
-	free(n->subsystem);
 	free(n->class_name);
-	free(n->prog_if);
 	memset(n, 0, sizeof(*n));
 }
 

@@ -18,11 +18,11 @@ void vd_pcilib_free(struct vd_pcilib *pl);
 const char *vd_pcilib_ids_path(const struct vd_pcilib *pl);
 
 struct vd_pci_names {
-	char *vendor, *device, *subsystem, *class_name, *prog_if;
+	char *vendor, *device, *class_name;
 };
-/* Unknown IDs give NULL fields, never an error. */
-void vd_pcilib_names(struct vd_pcilib *pl, uint16_t vendor, uint16_t device, uint16_t subvendor,
-		     uint16_t subdevice, uint32_t class24, struct vd_pci_names *out);
+/* The names the reports show. Unknown IDs give NULL fields, never an error. */
+void vd_pcilib_names(struct vd_pcilib *pl, uint16_t vendor, uint16_t device, uint32_t class24,
+		     struct vd_pci_names *out);
 void vd_pci_names_done(struct vd_pci_names *n);
 
 enum vd_cap_type { VD_CAP_STD, VD_CAP_EXT };
