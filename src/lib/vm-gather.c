@@ -100,8 +100,9 @@ void vd_vms_gather(const struct vd_root *root, const struct vd_vm_opts *o, struc
 
 	/* The form of a fix depends on the installed libvirt: without a
 	 * connection, the library this tool runs with is the best guess, and
-	 * only when the root is this machine. */
-	if (!vms->libvirt_version && vd_root_is_live(root))
+	 * only when the root is this machine. Loading libvirt costs more than
+	 * a whole check, so only when there is a VM to give the version to. */
+	if (vms->n && !vms->libvirt_version && vd_root_is_live(root))
 		vms->libvirt_version = vd_libvirt_lib_version();
 	for (size_t i = 0; i < vms->n; i++) {
 		if (!vms->vm[i].libvirt_version)

@@ -160,7 +160,6 @@ int vd_libvirt_gather(const char *uri, const char *const *names, size_t nnames, 
 		vms->libvirt_version = lv;
 	if (v.virConnectGetVersion(c, &hv) == 0 && hv)
 		vms->qemu_version = hv;
-	size_t first = vms->n;
 	if (nnames) {
 		for (size_t i = 0; i < nnames; i++) {
 			virDomainPtr d = v.virDomainLookupByName(c, names[i]);
@@ -187,10 +186,6 @@ int vd_libvirt_gather(const char *uri, const char *const *names, size_t nnames, 
 		free(doms);
 		vd_vms_note(vms, "libvirt %s: %d domain%s, %zu with PCI host devices", uri, n < 0 ? 0 : n, n == 1 ? "" : "s",
 			    kept);
-	}
-	for (size_t i = first; i < vms->n; i++) {
-		vms->vm[i].libvirt_version = vms->libvirt_version;
-		vms->vm[i].qemu_version = vms->qemu_version;
 	}
 	v.virConnectClose(c);
 	virt_close(&v);
