@@ -48,6 +48,15 @@ for id in cpu-virt kvm iommu-enabled iommu-groups host-gpu gpu-iommu-group vfio-
 	vd explain --json "$id" >"$TMP/ex.json" && json_ok "$TMP/ex.json" || fail "explain --json $id"
 done
 ok "list and explain cover every check"
+# titles carry quotes (pci-header-127, bar-reserve): the JSON list must still parse, one entry per line of --list
+vd check --list --json >"$TMP/list.json"
+python3 - "$TMP/list.json" "$TMP/list" <<'PY' && ok "check --list --json" || fail "check --list --json is not the --list as JSON"
+import json, sys
+items = json.load(open(sys.argv[1]))
+lines = [l.split(None, 1) for l in open(sys.argv[2]).read().splitlines()]
+assert [(i["id"], i["title"]) for i in items] == [(l[0], l[1]) for l in lines], "differs"
+assert any('"' in i["title"] for i in items)
+PY
 
 # --only runs exactly what it names; options after the command work too.
 vd --root "$HOSTS/intel-nvidia-desktop" check --json --only kvm,iommu-groups >"$TMP/only.json"

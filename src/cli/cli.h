@@ -38,6 +38,9 @@ int cli_open_root(const struct cli *c, struct vd_root **root);
 bool cli_color(const struct cli *c, FILE *f);
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* prints, returns EXIT_USAGE */
 int cli_bad_option(const char *cmd, int argc, char **argv);
+/* Print a --json document (vd_json_dump) on stdout; takes o over. */
+struct json_object;
+void cli_print_json(struct json_object *o);
 
 /* VM source options shared by check and fix (cli-vm.c). */
 struct cli_vm {

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "check.h"
 #include "cli.h"
 
@@ -31,11 +33,14 @@ static void help(void)
 static int list_checks(const struct cli *c)
 {
 	if (c->json) {
-		printf("[\n");
-		for (size_t i = 0; i < vd_nchecks; i++)
-			printf("  {\"id\": \"%s\", \"title\": \"%s\"}%s\n", vd_checks[i]->id, vd_checks[i]->title,
-			       i + 1 < vd_nchecks ? "," : "");
-		printf("]\n");
+		json_object *a = json_object_new_array();
+		for (size_t i = 0; i < vd_nchecks; i++) {
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "id", json_object_new_string(vd_checks[i]->id));
+			json_object_object_add(o, "title", json_object_new_string(vd_checks[i]->title));
+			json_object_array_add(a, o);
+		}
+		cli_print_json(a);
 		return EXIT_OK;
 	}
 	for (size_t i = 0; i < vd_nchecks; i++)

@@ -34,9 +34,7 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 		json_object_object_add(o, "explain", json_object_new_string(k->explain));
 		json_object_object_add(o, "looks_at", json_object_new_string(k->looks_at));
 		json_object_object_add(o, "fixes", json_object_new_string(k->fixes));
-		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-									JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
+		cli_print_json(o);
 		return EXIT_OK;
 	}
 	struct vd_str s = {0};

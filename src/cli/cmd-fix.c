@@ -119,9 +119,7 @@ static void print_result(const struct cli *c, const struct vd_plan *p, const str
 			json_object_array_add(steps, j);
 		}
 		json_object_object_add(o, "steps", steps);
-		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-									JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
+		cli_print_json(o);
 		return;
 	}
 	for (size_t i = 0; i < r->n; i++) {
@@ -337,9 +335,7 @@ int cmd_undo(struct cli *c, int argc, char **argv)
 				json_object_object_add(j, "summary", json_object_new_string(t[i].summary));
 				json_object_array_add(a, j);
 			}
-			printf("%s\n", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-										JSON_C_TO_STRING_NOSLASHESCAPE));
-			json_object_put(a);
+			cli_print_json(a);
 		} else if (!n) {
 			printf("No transactions.\n");
 		}

@@ -39,9 +39,7 @@ static void print_json(json_object *roms, json_object *strip, json_object *dump)
 	json_object_object_add(o, "roms", roms);
 	json_object_object_add(o, "strip", strip);
 	json_object_object_add(o, "dump", dump);
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-							     JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	cli_print_json(o);
 }
 
 static json_object *unreadable_json(const char *name, int err)

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "collect.h"
 #include "config.h"
+#include "render.h"
 
 static const struct {
 	const char *name;
@@ -49,6 +50,13 @@ int cli_bad_option(const char *cmd, int argc, char **argv)
 {
 	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
 	return cli_error("%s: unknown option or missing argument '%s' (see 'vfio-doctor %s --help')", cmd, arg, cmd);
+}
+
+void cli_print_json(struct json_object *o)
+{
+	char *s = vd_json_dump(o);
+	fputs(s, stdout);
+	free(s);
 }
 
 bool cli_common(struct cli *c, int opt, const char *arg)

@@ -169,8 +169,5 @@ char *vd_groups_json(const struct vd_host *h)
 			json_object_array_add(ung, dev_json(h, &h->pci.dev[i]));
 	json_object_object_add(root, "groups", arr);
 	json_object_object_add(root, "ungrouped", ung);
-	char *s = vd_xasprintf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-									       JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(root);
-	return s;
+	return vd_json_dump(root);
 }

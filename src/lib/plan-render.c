@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "plan.h"
+#include "render.h"
 
 static const char *header(const struct vd_step *s, struct vd_str *b)
 {
@@ -129,8 +130,5 @@ char *vd_plan_render_json(const struct vd_plan *p, const struct vd_root *root)
 	for (size_t i = 0; i < p->nnotes; i++)
 		json_object_array_add(notes, json_object_new_string(p->notes[i]));
 	json_object_object_add(o, "notes", notes);
-	char *s = vd_xasprintf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-										  JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-	return s;
+	return vd_json_dump(o);
 }

@@ -240,9 +240,13 @@ char *vd_render_json(const struct vd_host *h, const struct vd_findings *fs)
 		json_object_array_add(arr, finding_json(&fs->f[i]));
 	json_object_object_add(root, "findings", arr);
 
-	char *s = vd_xasprintf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-									       JSON_C_TO_STRING_SPACED |
+	return vd_json_dump(root);
+}
+
+char *vd_json_dump(struct json_object *o)
+{
+	char *s = vd_xasprintf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 									       JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(root);
+	json_object_put(o);
 	return s;
 }

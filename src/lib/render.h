@@ -24,6 +24,9 @@ char *vd_utf8_clean(const char *s);
 /* A json-c string of vd_utf8_clean(s); NULL (JSON null) for NULL. */
 struct json_object;
 struct json_object *vd_json_string(const char *s);
+/* The document every --json output uses (pretty, spaced, '/' unescaped),
+ * with a final newline; takes o over and frees it. */
+char *vd_json_dump(struct json_object *o);
 
 /* Shared by renderers of other commands. */
 const char *vd_sev_label(enum vd_severity s); /* "PASS", "INFO", ... */
