@@ -66,6 +66,20 @@ PY
 	vd --root "$TMP/b" undo >/dev/null && same_tree "$TMP/b.before" "$TMP/b" && ok "$name: undo byte-identical" || fail "$name: undo $(cat "$TMP/tree.diff")"
 done
 
+# --only names whole ids: "kvm" (a prefix of kvm-ignore-msrs) is not planned
+python3 - "$FIX/findings.json" >"$TMP/prefix.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["findings"].append({"id": "kvm", "fixes": [{"kind": "file", "op": "add", "target": "/etc/modprobe.d/kvm-prefix.conf", "value": "options kvm_intel nested=1\n", "mode": 420}]})
+json.dump(d, sys.stdout)
+PY
+vd --root "$TMP/b" fix --from "$TMP/prefix.json" --only kvm-ignore-msrs --json >"$TMP/only.json"
+python3 - "$TMP/only.json" <<'PY' && ok "fix --from --only matches whole ids" || fail "fix --only kvm-ignore-msrs planned the kvm finding"
+import json, sys
+steps = json.load(open(sys.argv[1]))["steps"]
+assert not any("kvm-prefix" in (s["target"] or "") for s in steps), steps
+PY
+
 # 4. Hooks under a real shell: hostile domain names run nothing, and the unit
 # name is what systemd-escape makes of them.
 vd --root "$TMP/b" fix --from "$FIX/findings.json" --apply >/dev/null

@@ -74,7 +74,7 @@ static int load_findings(const char *path, const char *only, struct vd_findings 
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		json_object *f = json_object_array_get_idx(arr, i), *v, *fixes;
 		const char *id = json_object_object_get_ex(f, "id", &v) ? json_object_get_string(v) : NULL;
-		if (!id || (only && !strstr(only, id)))
+		if (!id || (only && !vd_list_has(only, ",", id)))
 			continue;
 		struct vd_check c = {.id = id, .title = "", .section = ""};
 		struct vd_finding *fd = vd_finding_add(fs, &c, VD_INFO, NULL, "%s", "");

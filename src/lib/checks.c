@@ -26,20 +26,6 @@ const struct vd_check *vd_check_find(const char *id)
 	return NULL;
 }
 
-static bool listed(const char *only, const char *id)
-{
-	size_t n = strlen(id);
-	for (const char *p = only; *p;) {
-		size_t w = strcspn(p, ",");
-		if (w == n && strncmp(p, id, n) == 0)
-			return true;
-		p += w;
-		if (*p == ',')
-			p++;
-	}
-	return false;
-}
-
 int vd_checks_run(const struct vd_host *h, const char *only, struct vd_findings *out, char **bad)
 {
 	if (only) {
@@ -57,7 +43,7 @@ int vd_checks_run(const struct vd_host *h, const char *only, struct vd_findings 
 		}
 	}
 	for (size_t i = 0; i < vd_nchecks; i++)
-		if (!only || listed(only, vd_checks[i]->id))
+		if (!only || vd_list_has(only, ",", vd_checks[i]->id))
 			vd_checks[i]->run(vd_checks[i], h, out);
 	return 0;
 }

@@ -41,13 +41,19 @@ static struct vd_step *find_step(struct vd_plan *p, const struct vd_step_kind *k
 	return NULL;
 }
 
+/* why: a finding id, or a ", " list of them (the boot configuration's) */
 static void add_why(struct vd_step *s, const char *why)
 {
-	if (!why || (s->why && strstr(s->why, why)))
-		return;
-	char *w = s->why ? vd_xasprintf("%s, %s", s->why, why) : vd_xstrdup(why);
-	free(s->why);
-	s->why = w;
+	for (const char *p = why; p && *(p += strspn(p, ", "));) {
+		size_t n = strcspn(p, ", ");
+		_cleanup_free_ char *id = vd_xstrndup(p, n);
+		p += n;
+		if (vd_list_has(s->why, ", ", id))
+			continue;
+		char *w = s->why ? vd_xasprintf("%s, %s", s->why, id) : vd_xstrdup(id);
+		free(s->why);
+		s->why = w;
+	}
 }
 
 /* Directories a new file needs, outermost first, as "dir" steps. */
@@ -393,7 +399,7 @@ static void plan_boot(struct planner *pl)
 	for (size_t i = 0; i < pl->nke; i++) {
 		vd_str_addf(&words, "%s%s%s%s%s", words.len ? " " : "", pl->ke[i].op == VD_KEDIT_REMOVE ? "-" : "",
 			    pl->ke[i].key, pl->ke[i].value ? "=" : "", pl->ke[i].value ? pl->ke[i].value : "");
-		if (!whys.s || !strstr(whys.s, pl->kwhy[i]))
+		if (!vd_list_has(whys.s, ", ", pl->kwhy[i]))
 			vd_str_addf(&whys, "%s%s", whys.len ? ", " : "", pl->kwhy[i]);
 	}
 	vd_boot_find(pl->h->root, pl->h->kernel.release, &bf, &nbf);

@@ -150,6 +150,19 @@ size_t vd_strv_len(char *const *v)
 	return n;
 }
 
+bool vd_list_has(const char *list, const char *seps, const char *item)
+{
+	size_t n = strlen(item);
+	for (const char *p = list; n && p && *p;) {
+		p += strspn(p, seps);
+		size_t w = strcspn(p, seps);
+		if (w == n && strncmp(p, item, n) == 0)
+			return true;
+		p += w;
+	}
+	return false;
+}
+
 bool vd_strv_contains(char *const *v, const char *s)
 {
 	for (; v && *v; v++)

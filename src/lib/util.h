@@ -77,6 +77,10 @@ void *vd_grow(void *arr, size_t *cap, size_t n, size_t esz);
 void vd_strv_free(char **v);
 size_t vd_strv_len(char *const *v);
 bool vd_strv_contains(char *const *v, const char *s);
+/* Is item one of the words of list, words being separated by any run of
+ * the characters in seps ("," for --only, ", " for the lists we join)?
+ * A whole-word match: "kvm" is not in "kvm-msrs". */
+bool vd_list_has(const char *list, const char *seps, const char *item);
 
 /* Parsing helpers; they return 0 or -EINVAL / -ERANGE and leave *out alone on error. */
 int vd_parse_u64(const char *s, int base, uint64_t *out);
