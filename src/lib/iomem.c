@@ -15,7 +15,6 @@ int vd_iomem_parse(const char *text, size_t len, struct vd_iomem *out)
 {
 	_cleanup_free_ char *copy = vd_xstrndup(text, len);
 	size_t cap = 0;
-	int stack[MAX_DEPTH];
 	bool any_nonzero = false;
 
 	memset(out, 0, sizeof(*out));
@@ -43,14 +42,6 @@ int vd_iomem_parse(const char *text, size_t len, struct vd_iomem *out)
 		en->depth = depth;
 		en->name = vd_xstrdup(colon + 3);
 		vd_strstrip(en->name);
-		/* Entries arrive in order; an entry's parent is the latest one
-		 * at the level above. */
-		en->parent = depth ? stack[depth - 1] : -1;
-		if (en->parent >= (int)out->n - 1)
-			en->parent = -1;
-		stack[depth] = (int)out->n - 1;
-		for (unsigned d = depth + 1; d < MAX_DEPTH; d++)
-			stack[d] = -1;
 		any_nonzero |= s || e;
 	}
 	/* lib/vsprintf.c restricted_pointer / kernel/resource.c: since 4.x a

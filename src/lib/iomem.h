@@ -11,9 +11,8 @@
 
 struct vd_iomem_entry {
 	uint64_t start, end;
-	unsigned depth; /* nesting: two spaces of indentation per level */
+	unsigned depth; /* nesting: two spaces of indentation per level; 0 at the top */
 	char *name;
-	int parent; /* index of the enclosing entry, -1 at the top */
 };
 
 struct vd_iomem {

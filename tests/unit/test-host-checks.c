@@ -367,6 +367,14 @@ static void test_bar_reserve(void)
 	vd_findings_done(&fs);
 	vd_host_done(&h);
 	free(iomem);
+
+	/* an excerpt that starts inside the tree (the nesting it had once
+	 * read an unset parent slot; valgrind runs this) */
+	static const char nested[] = "    2800000000-2801fa3fff : simpledrm\n  2800000000-2801fa3fff : BOOTFB\n";
+	struct vd_iomem m;
+	CHECK(vd_iomem_parse(nested, sizeof(nested) - 1, &m) == 0);
+	CHECK(m.n == 2 && m.e[0].depth == 2 && m.e[1].depth == 1 && strcmp(m.e[1].name, "BOOTFB") == 0);
+	vd_iomem_done(&m);
 }
 
 static void test_gpu_roles_checks(void)

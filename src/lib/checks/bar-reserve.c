@@ -47,7 +47,7 @@ static const struct vd_iomem_entry *owner_of(const struct vd_host *h, uint64_t s
 	const struct vd_iomem_entry *best = NULL;
 	for (size_t i = 0; !h->iomem.hidden && i < h->iomem.n; i++) {
 		const struct vd_iomem_entry *e = &h->iomem.e[i];
-		if (e->start >= start && e->end <= end && e->parent >= 0 && strncmp(e->name, "0000:", 5) != 0 &&
+		if (e->start >= start && e->end <= end && e->depth > 0 && strncmp(e->name, "0000:", 5) != 0 &&
 		    strncmp(e->name, "PCI Bus", 7) != 0 && (!best || e->depth > best->depth))
 			best = e;
 	}
