@@ -80,6 +80,26 @@ steps = json.load(open(sys.argv[1]))["steps"]
 assert not any("kvm-prefix" in (s["target"] or "") for s in steps), steps
 PY
 
+# A command belongs to its finding's files: when they are in place it is not
+# planned, even if another finding's kernel parameters change the boot files.
+mkdir -p "$TMP/b/etc/modprobe.d"; printf 'options kvm ignore_msrs=1\n' >"$TMP/b/etc/modprobe.d/in-place.conf"
+python3 - >"$TMP/last.json" <<'PY'
+import json, sys
+json.dump({"findings": [
+    {"id": "needs-param", "fixes": [{"kind": "kernel-parameter", "op": "add", "target": "vfio_doctor_test", "value": "1"}]},
+    {"id": "files-in-place", "fixes": [
+        {"kind": "file", "op": "add", "target": "/etc/modprobe.d/in-place.conf", "value": "options kvm ignore_msrs=1\n", "mode": 420},
+        {"kind": "command", "op": "add", "target": None, "value": "true regenerate-for-in-place"}]}]}, sys.stdout)
+PY
+vd --root "$TMP/b" fix --from "$TMP/last.json" --json >"$TMP/last-plan.json"
+python3 - "$TMP/last-plan.json" <<'PY' && ok "a command runs only when its own finding's files change" || fail "command of a finding whose files are in place was planned"
+import json, sys
+steps = json.load(open(sys.argv[1]))["steps"]
+assert any(s["kind"] == "file" for s in steps), "the boot file edit is missing"
+assert not any("regenerate-for-in-place" in json.dumps(s) for s in steps), steps
+PY
+rm "$TMP/b/etc/modprobe.d/in-place.conf"
+
 # 4. Hooks under a real shell: hostile domain names run nothing, and the unit
 # name is what systemd-escape makes of them.
 vd --root "$TMP/b" fix --from "$FIX/findings.json" --apply >/dev/null

@@ -102,7 +102,6 @@ static struct vd_step *plan_content(struct planner *pl, const char *path, const 
 	if (s) { /* a later fix for the same file: content was merged by the caller */
 		vd_step_set_new(s, content, len);
 		add_why(s, why);
-		pl->changed[pl->fi] = true;
 		return s;
 	}
 	_cleanup_free_ char *bad = unsafe_path(pl->h->root, path);
@@ -138,8 +137,17 @@ static struct vd_step *plan_content(struct planner *pl, const char *path, const 
 	}
 	vd_step_set_new(s, content, len);
 	s->mode = want_mode;
-	pl->changed[pl->fi] = true;
 	return s;
+}
+
+/* A file of the finding being planned: when it changes, so does the finding
+ * (its commands then run). The boot configuration, planned after every
+ * finding, belongs to the findings with kernel parameters instead. */
+static void plan_finding_content(struct planner *pl, const char *path, const char *content, size_t len, mode_t mode,
+				 const char *why)
+{
+	if (plan_content(pl, path, content, len, mode, why))
+		pl->changed[pl->fi] = true;
 }
 
 /* The content a file has so far in this plan (a previous fix's result), or on disk. */
@@ -184,13 +192,14 @@ static bool plan_hook(struct planner *pl, const struct vd_fix *x, const char *wh
 			}
 			struct stat st;
 			mode_t m = vd_root_stat(pl->h->root, VD_HOOKS_QEMU, false, &st) == 0 ? st.st_mode & 07777 : 0755;
-			plan_content(pl, VD_HOOKS_QEMU_ORIG, cur, strlen(cur), m, why);
+			plan_finding_content(pl, VD_HOOKS_QEMU_ORIG, cur, strlen(cur), m, why);
 		}
-		plan_content(pl, VD_HOOKS_QEMU, disp, strlen(disp), 0755, why);
+		plan_finding_content(pl, VD_HOOKS_QEMU, disp, strlen(disp), 0755, why);
 		vd_plan_add_note(pl->p, "libvirt reads hooks/qemu when it starts: restart libvirtd (or virtqemud) once.");
 	}
 	_cleanup_free_ char *path = vd_xasprintf("%s/%s", VD_HOOKS_DISPATCH_D, name);
-	plan_content(pl, path, x->value ? x->value : "", x->value ? strlen(x->value) : 0, x->mode ? x->mode : 0755, why);
+	plan_finding_content(pl, path, x->value ? x->value : "", x->value ? strlen(x->value) : 0, x->mode ? x->mode : 0755,
+			     why);
 	return true;
 }
 
@@ -221,7 +230,7 @@ static void plan_file(struct planner *pl, const struct vd_finding *f, const stru
 		next = vd_conf_merge(exists ? cur : NULL, x->value, vd_conf_syntax_for(x->target));
 		break;
 	}
-	plan_content(pl, x->target, next, strlen(next), x->mode ? x->mode : 0644, f->id);
+	plan_finding_content(pl, x->target, next, strlen(next), x->mode ? x->mode : 0644, f->id);
 }
 
 static void plan_kparam(struct planner *pl, const struct vd_finding *f, const struct vd_fix *x)
