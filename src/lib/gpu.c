@@ -45,6 +45,11 @@ enum vd_gpu_role vd_gpu_role(const struct vd_pci_dev *d)
 	return VD_GPU_UNCLAIMED;
 }
 
+bool vd_gpu_is_passthrough(const struct vd_pci_dev *d)
+{
+	return vd_pci_is_gpu(d) && vd_gpu_role(d) == VD_GPU_PASSTHROUGH;
+}
+
 size_t vd_gpu_siblings(const struct vd_host *h, const struct vd_pci_dev *d, int *out, size_t max)
 {
 	size_t n = 0;

@@ -16,6 +16,8 @@ enum vd_gpu_role {
 
 const char *vd_gpu_role_name(enum vd_gpu_role r);
 enum vd_gpu_role vd_gpu_role(const struct vd_pci_dev *d);
+/* A GPU (class 03) on vfio-pci, or held for it by driver_override. */
+bool vd_gpu_is_passthrough(const struct vd_pci_dev *d);
 
 /* Indices into h->pci.dev of the other functions in d's slot (the audio,
  * USB-C and serial functions that come with a graphics card). Returns the count. */

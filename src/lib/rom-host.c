@@ -91,7 +91,7 @@ void vd_rom_gather(const struct vd_root *root, struct vd_host *h)
 	}
 	for (size_t i = 0; i < h->pci.n; i++) {
 		const struct vd_pci_dev *d = &h->pci.dev[i];
-		if (!vd_pci_is_gpu(d) || vd_gpu_role(d) != VD_GPU_PASSTHROUGH)
+		if (!vd_gpu_is_passthrough(d))
 			continue;
 		h->gpu_roms = vd_xrealloc(h->gpu_roms, (h->ngpu_roms + 1) * sizeof(*h->gpu_roms));
 		struct vd_gpu_rom *g = &h->gpu_roms[h->ngpu_roms++];

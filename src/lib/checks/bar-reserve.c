@@ -115,7 +115,7 @@ static void predict(const struct vd_check *c, const struct vd_host *h, struct vd
 {
 	for (size_t i = 0; i < h->pci.n; i++) {
 		const struct vd_pci_dev *d = &h->pci.dev[i];
-		if (!vd_pci_is_gpu(d) || vd_gpu_role(d) != VD_GPU_PASSTHROUGH)
+		if (!vd_gpu_is_passthrough(d))
 			continue;
 		for (int b = 0; b < 6; b++) {
 			const struct vd_bar *bar = &d->bar[b];

@@ -18,7 +18,7 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 
 	for (size_t i = 0; i < h->pci.n; i++) {
 		const struct vd_pci_dev *d = &h->pci.dev[i];
-		if (!vd_pci_is_gpu(d) || vd_gpu_role(d) != VD_GPU_PASSTHROUGH)
+		if (!vd_gpu_is_passthrough(d))
 			continue;
 		bool above4g = false, large = false;
 		for (int b = 0; b < 6; b++) {

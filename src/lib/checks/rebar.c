@@ -122,7 +122,7 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 	size_t n = 0;
 	for (size_t i = 0; i < h->pci.n; i++) {
 		const struct vd_pci_dev *d = &h->pci.dev[i];
-		if (!vd_pci_is_gpu(d) || vd_gpu_role(d) != VD_GPU_PASSTHROUGH)
+		if (!vd_gpu_is_passthrough(d))
 			continue;
 		if (unseen(c, d, out))
 			n++;
