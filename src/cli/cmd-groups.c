@@ -27,7 +27,7 @@ int cmd_groups(struct cli *c, int argc, char **argv)
 	if (cli_open_root(c, &root))
 		return EXIT_USAGE;
 	struct vd_host h;
-	struct vd_host_opts ho = {.log = {.skip = true}};
+	struct vd_host_opts ho = {.pci_only = true};
 	int ret = vd_host_gather(root, &ho, &h);
 	if (ret < 0) {
 		vd_root_free(root);

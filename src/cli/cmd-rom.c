@@ -94,7 +94,7 @@ static int find_target(struct cli *c, const char *bdf, struct vd_root **root, st
 	snprintf(name, sizeof(name), "%04x:%02x:%02x.%x", dom, bus, dev, fn);
 	if (cli_open_root(c, root))
 		return EXIT_USAGE;
-	struct vd_host_opts ho = {.log = {.skip = true}};
+	struct vd_host_opts ho = {.pci_only = true};
 	int ret = vd_host_gather(*root, &ho, h);
 	if (ret < 0)
 		return cli_error("rom: could not gather the host: %s", strerror(-ret));

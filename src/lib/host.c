@@ -63,16 +63,18 @@ int vd_host_gather(const struct vd_root *root, const struct vd_host_opts *o, str
 	memset(h, 0, sizeof(*h));
 	h->root = root;
 	h->is_root = geteuid() == 0;
-	vd_kernel_gather(root, &h->kernel);
-	vd_cpu_gather(root, &h->cpu);
-	vd_machine_gather(root, &h->machine);
-	vd_os_gather(root, &h->os);
 	vd_iommu_gather(root, &h->iommu);
 	ret = vd_pcilib_new(root, &pl);
 	if (ret < 0)
 		return ret;
 	vd_pci_gather(root, pl, &h->pci);
 	vd_pcilib_free(pl);
+	if (o && o->pci_only)
+		return 0;
+	vd_kernel_gather(root, &h->kernel);
+	vd_cpu_gather(root, &h->cpu);
+	vd_machine_gather(root, &h->machine);
+	vd_os_gather(root, &h->os);
 	gather_modules(root, h);
 	vd_iomem_gather(root, &h->iomem);
 	vd_userland_gather(root, &h->user);

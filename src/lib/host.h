@@ -30,6 +30,9 @@ struct vd_modinfo {
 struct vd_host_opts {
 	struct vd_log_opts log;
 	const struct vd_vm_opts *vm; /* NULL: no VMs */
+	/* Only the PCI devices and the IOMMU (groups, a device lookup): no
+	 * kernel, modules, logs, VMs or ROM reads. */
+	bool pci_only;
 };
 
 struct vd_host {
