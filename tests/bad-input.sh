@@ -77,6 +77,12 @@ ${VD_WRAP:-} "$VD" --root "$TMP/h" groups --json >"$TMP/g.json" 2>/dev/null
 python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8", errors="strict"))' "$TMP/g.json" &&
 	ok "groups JSON stays UTF-8" || fail "invalid UTF-8 in groups JSON"
 
+# A QEMU command line with bytes that are not UTF-8 (name, -acpitable path): the VM facts stay UTF-8.
+printf 'qemu-system-x86_64 -name win\xff\xfe -M q35 -cpu host,kvm=off -device vfio-pci,host=01:00.0 -acpitable file=/x\xff.dat\n' >"$TMP/bad-qemu.sh"
+${VD_WRAP:-} "$VD" --root "$TMP/h" check --qemu-cmdline "$TMP/bad-qemu.sh" --json >"$TMP/q.json" 2>/dev/null
+python3 -c 'import json,sys; d = json.load(open(sys.argv[1], encoding="utf-8", errors="strict")); assert d["host"]["vms"][0]["acpitables"]' "$TMP/q.json" &&
+	ok "VM JSON stays UTF-8" || fail "invalid UTF-8 in the VM facts"
+
 # A 50 MB log line with an anchor at its end: bounded memory, no crash.
 fresh; { head -c 52428800 /dev/zero | tr '\0' 'x'; echo " vfio-pci 0000:01:00.0: BAR 3: can't reserve [mem 0x1-0x2]"; } >"$TMP/long.log"
 /usr/bin/time -f %M -o "$TMP/rss" ${VD_WRAP:-} "$VD" --root "$TMP/h" check --json --log "$TMP/long.log" --only bar-reserve >"$TMP/out.json" 2>/dev/null; rc=$?

@@ -109,7 +109,7 @@ static json_object *strv_json(char *const *v)
 {
 	json_object *a = json_object_new_array();
 	for (char *const *p = v; p && *p; p++)
-		json_object_array_add(a, json_object_new_string(*p));
+		json_object_array_add(a, vd_json_string(*p));
 	return a;
 }
 
@@ -120,7 +120,7 @@ static json_object *vm_json(const struct vd_vm *vm)
 	unsigned ma, mi;
 	char buf[32];
 
-	json_object_object_add(o, "name", json_object_new_string(vm->name ? vm->name : ""));
+	json_object_object_add(o, "name", vd_json_string(vm->name ? vm->name : ""));
 	json_object_object_add(o, "source", json_object_new_string(vd_vm_source_name(vm->source)));
 	json_object_object_add(o, "origin", vd_json_string(vm->origin));
 	json_object_object_add(o, "machine", vd_json_string(vm->machine));
@@ -146,7 +146,7 @@ static json_object *vm_json(const struct vd_vm *vm)
 	json_object *mp = NULL;
 	if (vm->maxphys_mode) {
 		mp = json_object_new_object();
-		json_object_object_add(mp, "mode", json_object_new_string(vm->maxphys_mode));
+		json_object_object_add(mp, "mode", vd_json_string(vm->maxphys_mode));
 		json_object_object_add(mp, "bits", int_or_null(vm->maxphys_bits));
 		json_object_object_add(mp, "limit", int_or_null(vm->maxphys_limit));
 	}
@@ -162,7 +162,7 @@ static json_object *vm_json(const struct vd_vm *vm)
 	json_object *io = NULL;
 	if (vm->iommu_model) {
 		io = json_object_new_object();
-		json_object_object_add(io, "model", json_object_new_string(vm->iommu_model));
+		json_object_object_add(io, "model", vd_json_string(vm->iommu_model));
 		json_object_object_add(io, "intremap", tristate(vm->iommu_intremap));
 		json_object_object_add(io, "caching_mode", tristate(vm->iommu_caching_mode));
 		json_object_object_add(io, "eim", tristate(vm->iommu_eim));
