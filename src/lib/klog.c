@@ -47,6 +47,7 @@ static void on_event(void *ctx, const struct vd_logev *ev)
 	struct sink *k = ctx;
 	struct vd_klog *log = k->log;
 
+	log->flagged[ev->kind] += ev->flag;
 	if (log->count[ev->kind]++ >= VD_LOG_KEEP_PER_KIND)
 		return;
 	struct vd_log_event *e = VD_PUSH(log->ev, log->nev, log->capev);

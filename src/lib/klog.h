@@ -43,7 +43,8 @@ struct vd_klog {
 	size_t nsrc, capsrc;
 	struct vd_log_event *ev; /* the first VD_LOG_KEEP_PER_KIND events of each kind */
 	size_t nev, capev;
-	size_t count[VD_NEV]; /* all matches, kept or not */
+	size_t count[VD_NEV];   /* all matches, kept or not */
+	size_t flagged[VD_NEV]; /* of those, the ones with the kind's flag set (MSR: unhandled) */
 	bool kernel_log;      /* a kernel log (this or an earlier boot, or --log) was read */
 };
 

@@ -15,18 +15,16 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 {
 	const struct vd_modparam *ig = vd_kernel_param(&h->kernel, "kvm", "ignore_msrs");
 	const struct vd_modparam *rep = vd_kernel_param(&h->kernel, "kvm", "report_ignored_msrs");
-	size_t unhandled = 0, ignored = 0, it = 0;
+	/* counts over the whole log; the kept events give the first lines */
+	size_t unhandled = h->log.flagged[VD_EV_MSR], ignored = h->log.count[VD_EV_MSR] - unhandled, it = 0;
 	const struct vd_log_event *e, *first_unhandled = NULL, *first_ignored = NULL;
 	struct vd_finding *f;
 
 	while ((e = vd_klog_next(&h->log, VD_EV_MSR, &it))) {
-		if (e->flag) {
-			unhandled++;
+		if (e->flag)
 			first_unhandled = first_unhandled ? first_unhandled : e;
-		} else {
-			ignored++;
+		else
 			first_ignored = first_ignored ? first_ignored : e;
-		}
 	}
 	if (!ig || ig->err) {
 		f = vd_finding_add(out, c, VD_UNKNOWN, NULL, "kvm's ignore_msrs parameter could not be read: %s.",
@@ -47,18 +45,19 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 		if (first_unhandled)
 			vd_evidence_log(f, h, first_unhandled);
 		if (unhandled)
-			vd_finding_evidence(f, "kernel log", "%zu unhandled MSR accesses", h->log.count[VD_EV_MSR]);
+			vd_finding_evidence(f, "kernel log", "%zu unhandled MSR accesses", unhandled);
 		_cleanup_free_ char *conf = vd_gen_modprobe_kvm_msrs(true);
 		vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, VD_MODPROBE_KVM, conf);
 		vd_finding_fix(f, VD_FIX_RUNTIME, VD_OP_SET, "/sys/module/kvm/parameters/ignore_msrs", "1");
 		return;
 	}
-	if (rep && rep->err == 0 && rep->value[0] == 'Y' && ignored >= 10) {
+	if (yes(rep) && ignored >= 10) {
 		f = vd_finding_add(out, c, VD_INFO, NULL,
 				   "ignore_msrs is on, and every ignored MSR access is logged (%zu lines): "
 				   "report_ignored_msrs=0 keeps them out of dmesg.",
-				   h->log.count[VD_EV_MSR]);
-		vd_evidence_log(f, h, first_ignored);
+				   ignored);
+		if (first_ignored)
+			vd_evidence_log(f, h, first_ignored);
 		_cleanup_free_ char *conf = vd_gen_modprobe_kvm_msrs(true);
 		vd_finding_fix(f, VD_FIX_FILE, VD_OP_ADD, VD_MODPROBE_KVM, conf);
 		vd_finding_fix(f, VD_FIX_RUNTIME, VD_OP_SET, "/sys/module/kvm/parameters/report_ignored_msrs", "0");
