@@ -39,6 +39,9 @@ cmp "$TMP/a/etc/modprobe.d/vfio.conf" "$HOSTS/intel-nvidia-desktop-bound/etc/mod
 grep -q 'dracut -f --regenerate-all: skipped' "$TMP/apply.txt" && ok "commands not run under --root" || fail "dracut not reported skipped"
 vd --root "$TMP/a" fix --apply >"$TMP/again.txt"; rc=$?
 [ $rc -eq 0 ] && grep -q '^Nothing to change' "$TMP/again.txt" && ok "second apply finds nothing to do" || fail "second apply: $(cat "$TMP/again.txt")"
+vd --root "$TMP/a" fix --apply --json >"$TMP/again.json"
+python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["state"] == "nothing-to-do" and d["steps"] == [] and d["id"] is None' "$TMP/again.json" &&
+	ok "second apply --json: nothing-to-do" || fail "second apply --json: $(cat "$TMP/again.json")"
 vd --root "$TMP/a" undo --list | grep -q '^0001 .* applied ' && ok "undo --list" || fail "undo --list"
 vd --root "$TMP/a" undo >/dev/null && same_tree "$TMP/a.before" "$TMP/a" && ok "undo is byte-identical" || fail "undo: $(cat "$TMP/tree.diff")"
 vd --root "$TMP/a" undo 2>"$TMP/err"; [ $? -eq 2 ] && grep -q 'no transaction to undo' "$TMP/err" && ok "nothing left to undo" || fail "second undo"

@@ -234,8 +234,8 @@ int cmd_fix(struct cli *c, int argc, char **argv)
 	}
 	if (!plan.n) {
 		if (c->json)
-			printf("{\n  \"schema\": \"vfio-doctor/transaction/1\",\n  \"id\": null,\n  \"state\": \"nothing-to-do\",\n"
-			       "  \"error\": null,\n  \"steps\": [ ]\n}\n");
+			print_result(c, &plan, &(struct vd_txn_result){.state = (char *)"nothing-to-do", .failed_step = -1},
+				     "apply");
 		else
 			printf("Nothing to change: every fix is in place%s.\n", plan.nmanual ? " (see 'vfio-doctor fix' for what is left to do by hand)" : "");
 		goto out;
