@@ -34,6 +34,11 @@ void vd_evidence_dev(struct vd_finding *f, const struct vd_pci_dev *d, const cha
 /* When the PCI devices could not be listed: an UNKNOWN finding saying why,
  * and true (the check has nothing else to say). */
 bool vd_check_pci_unlisted(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out);
+/* The kernel parameter that keeps a firmware framebuffer (owner: its name
+ * in /proc/iomem or the log, NULL when unknown) off a passthrough card,
+ * added to f unless already on the command line; false when none added.
+ * Shared by bar-reserve and black-screen so both name the same one. */
+bool vd_fix_framebuffer_off(struct vd_finding *f, const struct vd_host *h, const char *owner);
 
 /* Run every check, or those named in the comma-separated list only (NULL:
  * all). -EINVAL with *bad set to the first unknown id. */

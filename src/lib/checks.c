@@ -62,6 +62,39 @@ void vd_evidence_dev(struct vd_finding *f, const struct vd_pci_dev *d, const cha
 			    d->driver ? d->driver : "none", what ? ", " : "", what ? what : "");
 }
 
+/* Which kernel parameter releases a framebuffer, by the name it has in
+ * /proc/iomem or the log. efifb/vesafb: video=<driver>:off (Documentation/
+ * fb/modedb.rst and the page). BOOTFB/simplefb/simpledrm are the sysfb
+ * platform framebuffer of Linux >= 5.15 (drivers/firmware/sysfb.c):
+ * video=efifb:off no longer reaches it, initcall_blacklist=sysfb_init keeps
+ * sysfb from registering it (the workaround Proxmox VE documents for this
+ * error on its 5.15+ kernels). With the owner unknown, the first of these
+ * not already on the command line is the next thing to try. */
+bool vd_fix_framebuffer_off(struct vd_finding *f, const struct vd_host *h, const char *owner)
+{
+	const struct vd_cmdline *cl = &h->kernel.cmdline;
+	const char *key = NULL, *val = NULL;
+
+	if (owner && strncmp(owner, "vesafb", 6) == 0)
+		key = "video", val = "vesafb:off";
+	else if (owner && strncmp(owner, "efifb", 5) == 0)
+		key = "video", val = "efifb:off";
+	else if (owner)
+		key = "initcall_blacklist", val = "sysfb_init";
+	else if (h->user.uefi && !vd_cmdline_has_opt(cl, "video", "efifb:off"))
+		key = "video", val = "efifb:off";
+	else if (!h->user.uefi && !vd_cmdline_has_opt(cl, "video", "vesafb:off"))
+		key = "video", val = "vesafb:off";
+	else if (vd_kernel_at_least(&h->kernel, 5, 15, 0))
+		key = "initcall_blacklist", val = "sysfb_init";
+	if (!key || vd_cmdline_has_opt(cl, key, val))
+		return false;
+	if (strcmp(key, "initcall_blacklist") == 0)
+		vd_finding_evidence(f, "/proc/cmdline", "%s", "video=efifb:off does not reach the sysfb framebuffer of Linux 5.15+");
+	vd_finding_fix(f, VD_FIX_KPARAM, VD_OP_ADD, key, val);
+	return true;
+}
+
 bool vd_check_pci_unlisted(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out)
 {
 	if (!h->pci.err)

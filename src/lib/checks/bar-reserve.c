@@ -6,38 +6,6 @@
 #include "check.h"
 #include "gpu.h"
 
-/* Which kernel parameter releases a framebuffer, by the name it has in
- * /proc/iomem or the log. efifb/vesafb: video=<driver>:off (Documentation/
- * fb/modedb.rst and the page). BOOTFB/simplefb/simpledrm are the sysfb
- * platform framebuffer of Linux >= 5.15 (drivers/firmware/sysfb.c):
- * video=efifb:off no longer reaches it, initcall_blacklist=sysfb_init keeps
- * sysfb from registering it (the workaround Proxmox VE documents for this
- * error on its 5.15+ kernels). With the owner unknown, the first of these
- * not already on the command line is the next thing to try. */
-static void framebuffer_fix(struct vd_finding *f, const struct vd_host *h, const char *owner)
-{
-	const struct vd_cmdline *cl = &h->kernel.cmdline;
-	const char *key = NULL, *val = NULL;
-
-	if (owner && strncmp(owner, "vesafb", 6) == 0)
-		key = "video", val = "vesafb:off";
-	else if (owner && strncmp(owner, "efifb", 5) == 0)
-		key = "video", val = "efifb:off";
-	else if (owner)
-		key = "initcall_blacklist", val = "sysfb_init";
-	else if (h->user.uefi && !vd_cmdline_has_opt(cl, "video", "efifb:off"))
-		key = "video", val = "efifb:off";
-	else if (!h->user.uefi && !vd_cmdline_has_opt(cl, "video", "vesafb:off"))
-		key = "video", val = "vesafb:off";
-	else if (vd_kernel_at_least(&h->kernel, 5, 15, 0))
-		key = "initcall_blacklist", val = "sysfb_init";
-	if (!key || vd_cmdline_has_opt(cl, key, val))
-		return;
-	if (strcmp(key, "initcall_blacklist") == 0)
-		vd_finding_evidence(f, "/proc/cmdline", "%s", "video=efifb:off does not reach the sysfb framebuffer of Linux 5.15+");
-	vd_finding_fix(f, VD_FIX_KPARAM, VD_OP_ADD, key, val);
-}
-
 static const struct vd_iomem_entry *owner_of(const struct vd_host *h, uint64_t start, uint64_t end)
 {
 	const struct vd_iomem_entry *fb = vd_iomem_framebuffer_in(&h->iomem, start, end);
@@ -101,7 +69,7 @@ static void from_log(const struct vd_check *c, const struct vd_host *h, struct v
 		vd_finding_hint(f, "Keep the firmware framebuffer off this card (kernel parameter below), add "
 				   "pci=realloc, and before starting the VM remove and rescan the bridge above the card "
 				   "so the kernel assigns the BAR again.");
-		framebuffer_fix(f, h, own ? own->name : NULL);
+		vd_fix_framebuffer_off(f, h, own ? own->name : NULL);
 		if (!vd_cmdline_has_opt(&h->kernel.cmdline, "pci", "realloc"))
 			vd_finding_fix(f, VD_FIX_KPARAM, VD_OP_ADD, "pci", "realloc");
 		bridge_fix(f, h, d);
@@ -134,7 +102,7 @@ static void predict(const struct vd_check *c, const struct vd_host *h, struct vd
 			_cleanup_free_ char *res = vd_xasprintf("/sys/bus/pci/devices/%s/resource", d->name);
 			vd_finding_evidence(f, res, "BAR %d: 0x%llx-0x%llx", b, (unsigned long long)bar->start,
 					    (unsigned long long)bar->end);
-			framebuffer_fix(f, h, fb->name);
+			vd_fix_framebuffer_off(f, h, fb->name);
 			if (!vd_cmdline_has_opt(&h->kernel.cmdline, "pci", "realloc"))
 				vd_finding_fix(f, VD_FIX_KPARAM, VD_OP_ADD, "pci", "realloc");
 			*seen = true;

@@ -57,14 +57,11 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 				vd_evidence_log(f, h, e);
 				break;
 			}
-		vd_finding_hint(f, "Boot with the framebuffer off (UEFI: video=efifb:off, legacy BIOS: video=vesafb:off), "
-				   "or make another GPU the primary display in the firmware setup. If Xorg then fails "
+		vd_finding_hint(f, "Boot with the framebuffer off (UEFI: video=efifb:off, legacy BIOS: video=vesafb:off; "
+				   "the sysfb framebuffer of Linux 5.15+: initcall_blacklist=sysfb_init), or make another GPU the primary display in the firmware setup. If Xorg then fails "
 				   "to start, pin the host GPU with a BusID in xorg.conf.d (see xorg-busid).");
-		const char *val = h->user.uefi ? "efifb:off" : "vesafb:off";
-		if (!vd_cmdline_has_opt(&h->kernel.cmdline, "video", val))
-			vd_finding_fix(f, VD_FIX_KPARAM, VD_OP_ADD, "video", val);
-		else
-			vd_finding_evidence(f, "/proc/cmdline", "video=%s is already set", val);
+		if (!vd_fix_framebuffer_off(f, h, held ? fb : NULL))
+			vd_finding_evidence(f, "/proc/cmdline", "%s", "the parameters that keep a framebuffer off this card are set");
 	}
 	if (!n) {
 		struct vd_finding *f = vd_finding_add(out, c, VD_PASS, NULL,
