@@ -152,3 +152,8 @@ unsigned vd_iommu_width(const struct vd_iommu *io)
 	unsigned w = vd_iommu_intel_mgaw(io);
 	return w ? w : vd_iommu_amd_width(io);
 }
+
+unsigned vd_viommu_aw_bits(unsigned width)
+{
+	return width >= 48 || !width ? 48 : 39;
+}

@@ -55,3 +55,7 @@ unsigned vd_iommu_intel_mgaw(const struct vd_iommu *io);
 unsigned vd_iommu_amd_width(const struct vd_iommu *io);
 /* The address width guest DMA must fit: Intel MGAW or AMD HATS; 0 unknown. */
 unsigned vd_iommu_width(const struct vd_iommu *io);
+/* The aw-bits a guest's Intel vIOMMU may use on a host IOMMU of width bits:
+ * QEMU's intel-iommu takes 39 or 48 (hw/i386/intel_iommu.c), and refuses
+ * VFIO devices when it is wider than the host's; 48 when width is unknown. */
+unsigned vd_viommu_aw_bits(unsigned width);

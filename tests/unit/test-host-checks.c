@@ -459,6 +459,11 @@ static void test_vm_side_logs(void)
 	f = run_one(&h, "viommu-aw-bits", &fs, VD_FAIL);
 	CHECK(has_fix(f, VD_FIX_XML, NULL, "aw_bits='39'") && has_fix(f, VD_FIX_XML, NULL, "caching_mode='on'"));
 	CHECK(f && vd_streq_ptr(f->subject, "0000:03:00.0"));
+	/* a host width QEMU cannot take as such (46: made up, between its two) gives 39 */
+	vd_klog_done(&h.log);
+	add_log(&h, "vfio 0000:03:00.0: Failed to set vIOMMU: aw-bits 48 > host aw-bits 46\n");
+	f = run_one(&h, "viommu-aw-bits", &fs, VD_FAIL);
+	CHECK(has_fix(f, VD_FIX_XML, "/domain/devices/iommu[@model='intel']/driver", "aw_bits='39'"));
 
 	/* Zen 2 on 5.5..5.8.1 */
 	h.cpu.vendor = VD_CPU_AMD;

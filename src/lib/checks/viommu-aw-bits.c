@@ -28,11 +28,13 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 		_cleanup_free_ char *p = vd_xasprintf("/sys/class/iommu/%s/intel-iommu/cap", u->name);
 		vd_finding_evidence(f, p, "%llx: MGAW %u bits", (unsigned long long)u->cap, u->mgaw);
 	}
-	_cleanup_free_ char *xml = vd_xasprintf("<driver intremap='on' caching_mode='on' eim='on' aw_bits='%u'/>", host);
-	vd_finding_hint(f, "Set the vIOMMU's width to the host's: libvirt <iommu model='intel'>%s</iommu> "
+	/* the same value and form vm-viommu gives a domain it read */
+	unsigned aw = vd_viommu_aw_bits(host);
+	_cleanup_free_ char *attrs = vd_xasprintf("caching_mode='on' aw_bits='%u'", aw);
+	vd_finding_hint(f, "Set the vIOMMU's width within the host's: libvirt <iommu model='intel'><driver %s/></iommu> "
 			   "(aw_bits needs libvirt 6.5), or QEMU -device intel-iommu,aw-bits=%u,caching-mode=on.",
-			xml, host);
-	vd_finding_fix(f, VD_FIX_XML, VD_OP_SET, "/domain/devices/iommu/driver", xml);
+			attrs, aw);
+	vd_finding_fix(f, VD_FIX_XML, VD_OP_SET, "/domain/devices/iommu[@model='intel']/driver", attrs);
 }
 
 const struct vd_check vd_check_viommu_aw_bits = {

@@ -53,8 +53,7 @@ static void check_vm(const struct vd_check *c, const struct vd_host *h, const st
 		       vm->iommu_aw_bits > 0 ? "" : " (default)", vm->iommu_caching_mode == VD_ON ? "on" : "off");
 	if (w)
 		vd_finding_evidence(f, "/sys/class/iommu", "host IOMMU address width %u bits", w);
-	/* intel-iommu takes 39 or 48 (hw/i386/intel_iommu.c) */
-	unsigned nw = w >= 48 || !w ? 48 : 39;
+	unsigned nw = vd_viommu_aw_bits(w);
 	if (nw > aw)
 		nw = aw;
 	vd_finding_hint(f, "Set caching_mode='on' and aw_bits='%u' on the vIOMMU's <driver>. Leave intremap off when "
