@@ -25,10 +25,12 @@ n=0
 for f in "$VMS"/*.xml "$CORPUS"/intel-iommu-aw-bits.xml "$CORPUS"/hostdev-pci-multifunction.xml "$CORPUS"/cpu-phys-bits-emulate.xml; do
 	[ -f "$f" ] || continue
 	name=$(basename "$f"); x="$TMP/fix-$name"
-	cp "$f" "$x"
+	cp "$f" "$x"; chmod 0600 "$x" # a domain XML can hold a VNC password
 	orig_ok=0; validates "$x" && orig_ok=1
 	vd --root "$HOST" fix --xml "$x" --apply >"$TMP/fix.out" 2>&1; rc=$?
 	[ $rc -le 1 ] || { fail "$name: fix --apply exit $rc: $(tail -2 "$TMP/fix.out")"; continue; }
+	modes=$(stat -c %a "$x" "$x".vfio-doctor-*.bak 2>/dev/null | sort -u | tr '\n' ' ')
+	[ "$modes" = "600 " ] || [ ! -e "$(ls "$x".vfio-doctor-*.bak 2>/dev/null | head -1)" ] && ok "$name: file and backup keep mode 0600" || fail "$name: modes after apply: $modes"
 	if [ $orig_ok = 1 ]; then
 		validates "$x" && ok "$name: fixed XML validates" || fail "$name: fixed XML fails virt-xml-validate: $(virt-xml-validate "$x" domain 2>&1 | tail -2)"
 	else

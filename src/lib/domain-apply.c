@@ -14,18 +14,10 @@
 
 #define DEFAULT_BACKUP_DIR "/var/lib/vfio-doctor/backup"
 
-static char *absolute(const char *path)
-{
-	char cwd[PATH_MAX];
-	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
-		return vd_xstrdup(path);
-	return vd_xasprintf("%s/%s", cwd, path);
-}
-
 int vd_domain_apply(const struct vd_domain_plan *p, const struct vd_domain_target *t, char **backup, char **why)
 {
 	struct vd_root *r = NULL;
-	_cleanup_free_ char *ts = vd_utc_now("%Y%m%dT%H%M%SZ");
+	_cleanup_free_ char *ts = vd_utc_now("%Y%m%dT%H%M%SZ"), *abs = NULL;
 	int ret;
 
 	*backup = NULL;
@@ -34,28 +26,36 @@ int vd_domain_apply(const struct vd_domain_plan *p, const struct vd_domain_targe
 		return -EINVAL;
 	}
 	/* Files named on the command line and the backup directory are paths
-	 * of this machine: a root at "/". */
-	ret = vd_root_open("/", 0, &r);
+	 * of this machine, relative to the working directory. */
+	ret = vd_user_root(t->xml_path ? t->xml_path : t->backup_dir ? t->backup_dir : DEFAULT_BACKUP_DIR, &r, &abs);
 	if (ret < 0) {
 		*why = vd_xasprintf("cannot open /: %s", vd_errno_reason(ret));
 		return ret;
 	}
 	if (t->xml_path) {
-		_cleanup_free_ char *abs = absolute(t->xml_path);
+		/* The XML can hold secrets (VNC passwords): the backup and the new
+		 * file keep its mode and owner, and a backup is never replaced. */
+		struct stat st;
+		ret = vd_root_stat(r, abs, true, &st);
+		if (ret < 0) {
+			*why = vd_xasprintf("%s: %s", abs, vd_errno_reason(ret));
+			vd_root_free(r);
+			return ret;
+		}
+		mode_t mode = st.st_mode & 07777;
 		char *bak = vd_xasprintf("%s.vfio-doctor-%s.bak", abs, ts);
-		ret = vd_root_write_atomic(r, bak, p->old_xml, strlen(p->old_xml), 0644);
+		ret = vd_root_write_new(r, bak, p->old_xml, strlen(p->old_xml), mode);
 		if (ret < 0) {
 			*why = vd_xasprintf("backup %s: %s", bak, vd_errno_reason(ret));
 			free(bak);
 		} else {
 			*backup = bak;
-			ret = vd_root_write_atomic(r, abs, p->new_xml, strlen(p->new_xml), 0644);
+			ret = vd_root_write_atomic_owned(r, abs, p->new_xml, strlen(p->new_xml), mode, st.st_uid, st.st_gid);
 			if (ret < 0)
 				*why = vd_xasprintf("%s: %s", abs, vd_errno_reason(ret));
 		}
 	} else {
-		const char *dir = t->backup_dir ? t->backup_dir : DEFAULT_BACKUP_DIR;
-		_cleanup_free_ char *adir = absolute(dir);
+		const char *adir = abs;
 		char *bak = vd_xasprintf("%s/%s-%s.xml", adir, t->name ? t->name : "domain", ts);
 		ret = vd_root_mkdirs(r, adir, 0700);
 		if (ret == 0)

@@ -908,9 +908,7 @@ int vd_root_can_write(const struct vd_root *r, const char *path)
 	}
 }
 
-/* A root at "/" and a path named on the command line made absolute against
- * the working directory: such files go through the same layer as evidence. */
-static int user_root(const char *path, struct vd_root **r, char **abs)
+int vd_user_root(const char *path, struct vd_root **r, char **abs)
 {
 	if (!path || !*path)
 		return -EINVAL;
@@ -932,7 +930,7 @@ int vd_read_user_file(const char *path, size_t max, char **data, size_t *len)
 {
 	struct vd_root *r = NULL;
 	_cleanup_free_ char *abs = NULL;
-	int ret = user_root(path, &r, &abs);
+	int ret = vd_user_root(path, &r, &abs);
 	if (ret < 0)
 		return ret;
 	ret = vd_root_read(r, abs, max, data, len);
@@ -944,7 +942,7 @@ int vd_write_user_file(const char *path, const char *data, size_t len, mode_t mo
 {
 	struct vd_root *r = NULL;
 	_cleanup_free_ char *abs = NULL;
-	int ret = user_root(path, &r, &abs);
+	int ret = vd_user_root(path, &r, &abs);
 	if (ret < 0)
 		return ret;
 	ret = replace ? vd_root_write_atomic(r, abs, data, len, mode) : vd_root_write_new(r, abs, data, len, mode);

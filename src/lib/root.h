@@ -116,6 +116,9 @@ unsigned vd_root_fault_count(const struct vd_root *r);
  * relative to the working directory: read through a root at "/" so the same
  * bounds, FIFO refusal and error reasons apply as for host evidence. */
 int vd_read_user_file(const char *path, size_t max, char **data, size_t *len);
+/* The root ("/") and absolute path such a file is read and written through,
+ * for callers that need more than one operation on it (free both). */
+int vd_user_root(const char *path, struct vd_root **r, char **abs);
 /* Write a file named on the command line, whole or not at all. replace
  * false (a ROM dump, a stripped ROM: the output may be next to its input)
  * answers -EEXIST rather than replacing anything; replace true (a generated
