@@ -135,11 +135,10 @@ static void read_config(const struct vd_root *root, const char *base, struct vd_
 	/* sysfs sizes "config" as the device's config space (256 or 4096);
 	 * an unprivileged read stops after the 64-byte header (Linux
 	 * drivers/pci/pci-sysfs.c pci_read_config). */
-	if (vd_root_stat(root, p, true, &st) == 0)
-		d->config_size = (size_t)st.st_size;
-	d->config_err = vd_root_read(root, p, 4096, &data, &len);
+	d->config_err = vd_root_read_st(root, p, 4096, &data, &len, &st);
 	if (d->config_err < 0)
 		return;
+	d->config_size = (size_t)st.st_size;
 	d->config = (uint8_t *)data;
 	d->config_len = len;
 	if (len <= 64 && d->config_size > len)

@@ -417,29 +417,37 @@ static int read_fd(int fd, size_t max, char **data, size_t *len)
 	return 0;
 }
 
-int vd_root_read(const struct vd_root *r, const char *path, size_t max, char **data, size_t *len)
+int vd_root_read_st(const struct vd_root *r, const char *path, size_t max, char **data, size_t *len, struct stat *stp)
 {
 	_cleanup_close_ int fd = vd_root_openat(r, path, O_RDONLY | O_NONBLOCK);
 	char *buf = NULL;
 	size_t n = 0;
 	int ret;
+	struct stat st;
 
 	if (fd < 0) {
 		ret = fd;
-	} else {
-		struct stat st;
+	} else if (fstat(fd, &st) < 0) {
+		ret = -errno;
+	} else if (!S_ISREG(st.st_mode)) {
 		/* A FIFO or device in a fixture must not block or stream forever. */
-		if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode))
-			ret = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-		else
-			ret = read_fd(fd, max ? max : VD_ROOT_READ_MAX, &buf, &n);
+		ret = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	} else {
+		ret = read_fd(fd, max ? max : VD_ROOT_READ_MAX, &buf, &n);
 	}
 	trace_add(r, VD_TRACE_FILE, path, ret, buf, n, NULL);
 	if (ret < 0)
 		return ret;
 	*data = buf;
 	*len = n;
+	if (stp)
+		*stp = st;
 	return 0;
+}
+
+int vd_root_read(const struct vd_root *r, const char *path, size_t max, char **data, size_t *len)
+{
+	return vd_root_read_st(r, path, max, data, len, NULL);
 }
 
 int vd_root_read_records(const struct vd_root *r, const char *path, size_t max, char **data, size_t *len)

@@ -36,6 +36,8 @@ bool vd_root_is_live(const struct vd_root *r);
  * ("/proc/cmdline") and return 0 or a negative errno. */
 int vd_root_openat(const struct vd_root *r, const char *path, int flags);
 int vd_root_read(const struct vd_root *r, const char *path, size_t max, char **data, size_t *len);
+/* vd_root_read that also gives the file's stat (of the descriptor read). */
+int vd_root_read_st(const struct vd_root *r, const char *path, size_t max, char **data, size_t *len, struct stat *st);
 /* A record device such as /dev/kmsg (one record per read(2), non-blocking,
  * until EAGAIN) or a regular file holding the same records, as a snapshot
  * stores it. Keeps the newest records when more than max bytes come. */
