@@ -78,4 +78,15 @@ vd --root "$HOSTS/intel-nvidia-desktop" check >"$TMP/c1"
 grep -q $'\033' "$TMP/c1" && fail "colour on a pipe" || ok "no colour on a pipe"
 NO_COLOR=1 vd --root "$HOSTS/intel-nvidia-desktop" --color check >"$TMP/c2"
 grep -q $'\033\\[' "$TMP/c2" && ok "--color forces colour" || fail "--color did not colour"
+# QEMU processes libvirt did not start are read from /proc under the root;
+# other processes are not VMs.
+cp -a "$HOSTS/this-vm" "$TMP/procs"; mkdir -p "$TMP/procs/proc/4242" "$TMP/procs/proc/77"
+printf 'qemu-system-x86_64\0-name\0guest=win10\0-machine\0pc-q35-8.2\0-device\0vfio-pci,host=0000:00:02.0\0' >"$TMP/procs/proc/4242/cmdline"
+printf 'bash\0-l\0' >"$TMP/procs/proc/77/cmdline"
+vd --root "$TMP/procs" check --json --only vm-sources >"$TMP/procs.json"
+python3 - "$TMP/procs.json" <<'PY' && ok "QEMU processes from /proc" || fail "QEMU process scan: $(head -c 300 "$TMP/procs.json")"
+import json, sys
+vms = json.load(open(sys.argv[1]))["host"]["vms"]
+assert [(v["name"], v["origin"], v["machine"]) for v in vms] == [("win10", "/proc/4242/cmdline", "pc-q35-8.2")], vms
+PY
 finish

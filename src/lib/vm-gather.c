@@ -53,10 +53,7 @@ static void scan_proc(const struct vd_root *root, struct vd_vms *vms)
 		size_t len;
 		if (vd_root_read(root, path, 1u << 20, &data, &len) < 0 || len == 0)
 			continue;
-		char **argv = NULL;
-		if (vd_qemu_split(data, len, true, &argv) < 0)
-			continue;
-		vd_strv_free(argv);
+		/* a process that is not QEMU fails the parse and is dropped */
 		struct vd_vm *vm = vd_vms_add(vms, VD_VM_QEMU_PROC, path);
 		if (vd_vm_parse_qemu(data, len, true, vm, &why) < 0 || (*vm->name && have_name(vms, vm->name))) {
 			vd_vm_done(vm);
