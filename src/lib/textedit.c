@@ -56,7 +56,8 @@ struct op {
 };
 
 /* Beyond this many edits the diff shows a whole-file replacement: config
- * files are small and the trace grows with the square of the edit count. */
+ * files are small and the trace grows with the square of the edit count
+ * (round d keeps only the 2d+1 diagonals it can reach, not the whole V). */
 #define DIFF_MAX_D 2000
 
 static struct op *diff_ops(const struct lines *A, const struct lines *B, size_t *nops)
@@ -70,8 +71,9 @@ static struct op *diff_ops(const struct lines *A, const struct lines *B, size_t 
 	size_t n = 0, cap = 0;
 
 	for (long d = 0; d <= max && d <= DIFF_MAX_D; d++) {
-		long *copy = vd_xmalloc((size_t)width * sizeof(long));
-		memcpy(copy, V, (size_t)width * sizeof(long));
+		/* V before round d: diagonals -d..d, stored from index 0 */
+		long *copy = vd_xmalloc((size_t)(2 * d + 1) * sizeof(long));
+		memcpy(copy, V + max - d, (size_t)(2 * d + 1) * sizeof(long));
 		*VD_PUSH(trace, ntrace, captrace) = copy;
 		for (long k = -d; k <= d; k += 2) {
 			long x;
@@ -99,12 +101,12 @@ found:
 	} else {
 		long x = N, y = M;
 		for (long d = D; d > 0; d--) {
-			long *Vd = trace[d], k = x - y, pk;
-			if (k == -d || (k != d && Vd[max + k - 1] < Vd[max + k + 1]))
+			long *Vd = trace[d] + d, k = x - y, pk; /* Vd[k] for k in -d..d */
+			if (k == -d || (k != d && Vd[k - 1] < Vd[k + 1]))
 				pk = k + 1;
 			else
 				pk = k - 1;
-			long px = Vd[max + pk], py = px - pk;
+			long px = Vd[pk], py = px - pk;
 			while (x > px && y > py) {
 				x--, y--;
 				*VD_PUSH(ops, n, cap) = (struct op){OP_EQ, (size_t)x, (size_t)y};
