@@ -456,29 +456,24 @@ static bool exists(const struct vd_root *r, const char *path, bool dir)
 }
 
 /* The first regeneration command whose program (and output directory) exist. */
-static const char *pick(const struct vd_root *r, const char *const (*cands)[2], size_t n, bool *present)
+static const char *pick(const struct vd_root *r, const char *const (*cands)[2], size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *prog = vd_xstrndup(cands[i][0], strcspn(cands[i][0], " "));
-		if (vd_root_has_program(r, prog) && (!cands[i][1] || exists(r, cands[i][1], true))) {
-			*present = true;
+		if (vd_root_has_program(r, prog) && (!cands[i][1] || exists(r, cands[i][1], true)))
 			return cands[i][0];
-		}
 	}
-	*present = false;
 	return n ? cands[0][0] : NULL;
 }
 
 static void add(struct vd_boot_file **v, size_t *n, size_t *cap, const char *format, const char *path,
-		int (*edit)(const char *, const struct vd_kedit *, size_t, char **, const char **), const char *regen,
-		bool present)
+		int (*edit)(const char *, const struct vd_kedit *, size_t, char **, const char **), const char *regen)
 {
 	struct vd_boot_file *f = VD_PUSH(*v, *n, *cap);
 	f->format = format;
 	f->path = vd_xstrdup(path);
 	f->edit = edit;
 	f->regen = vd_xstrdup(regen);
-	f->regen_present = present;
 }
 
 int vd_boot_find(const struct vd_root *r, const char *release, struct vd_boot_file **out, size_t *n)
@@ -495,15 +490,14 @@ int vd_boot_find(const struct vd_root *r, const char *release, struct vd_boot_fi
 	static const char *const entry_dirs[] = {"/boot/loader/entries", "/efi/loader/entries", "/boot/efi/loader/entries"};
 	struct vd_boot_file *v = NULL;
 	size_t k = 0, cap = 0;
-	bool present;
 
 	if (exists(r, "/etc/kernelstub/configuration", false)) {
-		const char *cmd = pick(r, stub_regen, ARRAY_SIZE(stub_regen), &present);
-		add(&v, &k, &cap, "kernelstub", "/etc/kernelstub/configuration", vd_boot_edit_kernelstub, cmd, present);
+		const char *cmd = pick(r, stub_regen, ARRAY_SIZE(stub_regen));
+		add(&v, &k, &cap, "kernelstub", "/etc/kernelstub/configuration", vd_boot_edit_kernelstub, cmd);
 	}
 	if (exists(r, "/etc/default/grub", false)) {
-		const char *cmd = pick(r, grub_regen, ARRAY_SIZE(grub_regen), &present);
-		add(&v, &k, &cap, "GRUB", "/etc/default/grub", vd_boot_edit_grub, cmd, present);
+		const char *cmd = pick(r, grub_regen, ARRAY_SIZE(grub_regen));
+		add(&v, &k, &cap, "GRUB", "/etc/default/grub", vd_boot_edit_grub, cmd);
 	}
 	if (exists(r, "/etc/kernel/cmdline", false)) {
 		/* kernel-install reads it when it installs a kernel; rerunning
@@ -514,8 +508,7 @@ int vd_boot_find(const struct vd_root *r, const char *release, struct vd_boot_fi
 		const char *img = !release ? NULL : exists(r, img1, false) ? img1 : exists(r, img2, false) ? img2 : NULL;
 		if (img)
 			cmd = vd_xasprintf("kernel-install add %s %s", release, img);
-		add(&v, &k, &cap, "kernel-install", "/etc/kernel/cmdline", vd_boot_edit_kernel_cmdline, cmd,
-		    cmd && vd_root_has_program(r, "kernel-install"));
+		add(&v, &k, &cap, "kernel-install", "/etc/kernel/cmdline", vd_boot_edit_kernel_cmdline, cmd);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(entry_dirs); i++) {
 		char **names = NULL;
@@ -527,7 +520,7 @@ int vd_boot_find(const struct vd_root *r, const char *release, struct vd_boot_fi
 				continue;
 			_cleanup_free_ char *path = vd_xasprintf("%s/%s", entry_dirs[i], *p);
 			if (exists(r, path, false))
-				add(&v, &k, &cap, "loader entry", path, vd_boot_edit_entry, NULL, false);
+				add(&v, &k, &cap, "loader entry", path, vd_boot_edit_entry, NULL);
 		}
 		vd_strv_free(names);
 	}

@@ -25,7 +25,6 @@ struct vd_boot_file {
 	char *path;         /* root-relative */
 	int (*edit)(const char *, const struct vd_kedit *, size_t, char **, const char **);
 	char *regen;        /* command that turns this file into what the firmware boots, or NULL */
-	bool regen_present; /* the command's program exists under the root */
 };
 
 /* Every configuration under the root that holds the kernel command line.

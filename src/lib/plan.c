@@ -345,30 +345,27 @@ static void plan_runtime(struct planner *pl, const struct vd_finding *f, const s
 	}
 }
 
-static void plan_command(struct planner *pl, const struct vd_finding *f, const struct vd_fix *x, const char *note)
+/* A command runs forward on apply and again on undo, after the files are
+ * back (so no NO_UNDO flag). */
+static void plan_command(struct planner *pl, const struct vd_finding *f, const struct vd_fix *x)
 {
 	if (!x->value || !*x->value)
 		return;
 	struct vd_step *s = find_step(pl->p, &vd_step_command, x->value);
 	if (s) {
-		add_why(s, f ? f->id : NULL);
+		add_why(s, f->id);
 		return;
 	}
 	_cleanup_free_ char *prog = vd_xstrndup(x->value, strcspn(x->value, " "));
-	bool present = vd_root_has_program(pl->h->root, prog);
-	s = vd_plan_add_step(pl->p, &vd_step_command, x->value, f ? f->id : NULL);
-	s->flags |= VD_STEP_NO_UNDO;
+	s = vd_plan_add_step(pl->p, &vd_step_command, x->value, f->id);
 	if (!vd_root_is_live(pl->h->root)) {
 		s->flags |= VD_STEP_SKIP;
 		s->note = vd_xasprintf("not run: %s is not the running system; run it there (chroot %s %s)",
 				       vd_root_path(pl->h->root), vd_root_path(pl->h->root), x->value);
-	} else if (!present) {
+	} else if (!vd_root_has_program(pl->h->root, prog)) {
 		s->flags |= VD_STEP_SKIP;
 		s->note = vd_xasprintf("%s is not installed here: run the equivalent yourself", prog);
-	} else if (note) {
-		s->note = vd_xstrdup(note);
 	}
-	s->flags &= ~VD_STEP_NO_UNDO; /* undo runs it again after the files are back */
 }
 
 static void plan_manual(struct planner *pl, const struct vd_finding *f, const struct vd_fix *x)
@@ -438,7 +435,7 @@ static void plan_boot(struct planner *pl)
 		if (bf[i].regen) {
 			struct vd_fix rx = {.kind = VD_FIX_COMMAND, .value = bf[i].regen};
 			struct vd_finding pseudo = {.id = whys.s};
-			plan_command(pl, &pseudo, &rx, NULL);
+			plan_command(pl, &pseudo, &rx);
 		}
 	}
 	if (nbf) {
@@ -509,7 +506,7 @@ int vd_plan_build(const struct vd_host *h, const struct vd_findings *fs, const s
 			has_files |= f->fix[j].kind == VD_FIX_FILE || f->fix[j].kind == VD_FIX_KPARAM;
 		for (size_t j = 0; j < f->nfix; j++)
 			if (f->fix[j].kind == VD_FIX_COMMAND && (!has_files || pl.changed[i]))
-				plan_command(&pl, f, &f->fix[j], NULL);
+				plan_command(&pl, f, &f->fix[j]);
 	}
 	free(pl.ke);
 	free(pl.kwhy);
