@@ -45,6 +45,11 @@ enum vd_gpu_role vd_gpu_role(const struct vd_pci_dev *d)
 	return VD_GPU_UNCLAIMED;
 }
 
+bool vd_gpu_group_harmless(const struct vd_pci_dev *gpu, const struct vd_pci_dev *m)
+{
+	return m == gpu || vd_pci_same_slot(m, gpu) || vd_pci_is_bridge(m);
+}
+
 bool vd_gpu_is_passthrough(const struct vd_pci_dev *d)
 {
 	return vd_pci_is_gpu(d) && vd_gpu_role(d) == VD_GPU_PASSTHROUGH;

@@ -16,6 +16,11 @@ enum vd_gpu_role {
 
 const char *vd_gpu_role_name(enum vd_gpu_role r);
 enum vd_gpu_role vd_gpu_role(const struct vd_pci_dev *d);
+/* May m share gpu's IOMMU group without keeping it from a VM? Its own
+ * functions and bridges/ports: vfio does not pass bridges and lets them
+ * stay on pcieport (Linux drivers/vfio/group.c and
+ * Documentation/driver-api/vfio.rst on group viability). */
+bool vd_gpu_group_harmless(const struct vd_pci_dev *gpu, const struct vd_pci_dev *m);
 /* A GPU (class 03) on vfio-pci, or held for it by driver_override. */
 bool vd_gpu_is_passthrough(const struct vd_pci_dev *d);
 

@@ -22,23 +22,32 @@ static bool card_function(const struct vd_host *h, const struct vd_pci_dev *d)
 	return false;
 }
 
-/* A group's verdict for passthrough: which endpoints share it. */
-static const char *group_note(const struct vd_host *h, int id)
+enum isolation { NO_GPU, GPU_ISOLATED, GPU_SHARED };
+
+/* A group's verdict for passthrough (gpu-iommu-group's rule): does a GPU in
+ * it share it with other endpoints? */
+static enum isolation group_isolation(const struct vd_host *h, int id)
 {
 	const struct vd_pci_dev *gpu = NULL;
-	bool foreign = false;
 
 	for (size_t i = 0; i < h->pci.n; i++)
 		if (h->pci.dev[i].iommu_group == id && vd_pci_is_gpu(&h->pci.dev[i]))
 			gpu = &h->pci.dev[i];
 	if (!gpu)
-		return NULL;
+		return NO_GPU;
 	for (size_t i = 0; i < h->pci.n; i++) {
 		const struct vd_pci_dev *m = &h->pci.dev[i];
-		if (m->iommu_group == id && !vd_pci_same_slot(m, gpu) && !vd_pci_is_bridge(m))
-			foreign = true;
+		if (m->iommu_group == id && !vd_gpu_group_harmless(gpu, m))
+			return GPU_SHARED;
 	}
-	return foreign ? "GPU shares this group with other devices" : "GPU isolated: only its own functions and bridges";
+	return GPU_ISOLATED;
+}
+
+static const char *group_note(enum isolation v)
+{
+	return v == GPU_SHARED	 ? "GPU shares this group with other devices"
+	       : v == GPU_ISOLATED ? "GPU isolated: only its own functions and bridges"
+				   : NULL;
 }
 
 static void dev_line(struct vd_str *out, const struct vd_host *h, const struct vd_pci_dev *d, const struct vd_render_opts *o)
@@ -83,7 +92,7 @@ char *vd_groups_text(const struct vd_host *h, const struct vd_render_opts *o)
 	}
 	for (size_t g = 0; g < h->iommu.ngroups; g++) {
 		const struct vd_iommu_group *grp = &h->iommu.group[g];
-		const char *note = group_note(h, grp->id);
+		const char *note = group_note(group_isolation(h, grp->id));
 		vd_str_addf(&out, "IOMMU group %d", grp->id);
 		if (grp->type)
 			vd_str_addf(&out, " (%s)", grp->type);
@@ -153,11 +162,10 @@ char *vd_groups_json(const struct vd_host *h)
 	for (size_t g = 0; g < h->iommu.ngroups; g++) {
 		const struct vd_iommu_group *grp = &h->iommu.group[g];
 		json_object *o = json_object_new_object(), *devs = json_object_new_array();
-		const char *note = group_note(h, grp->id);
+		enum isolation v = group_isolation(h, grp->id);
 		json_object_object_add(o, "id", json_object_new_int(grp->id));
 		json_object_object_add(o, "type", vd_json_string(grp->type));
-		json_object_object_add(o, "gpu_isolated",
-				       note ? json_object_new_boolean(strstr(note, "isolated") != NULL) : NULL);
+		json_object_object_add(o, "gpu_isolated", v == NO_GPU ? NULL : json_object_new_boolean(v == GPU_ISOLATED));
 		for (size_t i = 0; i < h->pci.n; i++)
 			if (h->pci.dev[i].iommu_group == grp->id)
 				json_object_array_add(devs, dev_json(h, &h->pci.dev[i]));

@@ -6,14 +6,6 @@
 #include "check.h"
 #include "gpu.h"
 
-/* Bridges and ports may share a group with the card: vfio does not pass them
- * and allows them to stay on pcieport (Linux drivers/vfio/group.c and
- * Documentation/driver-api/vfio.rst on group viability). */
-static bool harmless_member(const struct vd_pci_dev *gpu, const struct vd_pci_dev *m)
-{
-	return m == gpu || vd_pci_same_slot(m, gpu) || vd_pci_is_bridge(m);
-}
-
 /* Why the group is wide: bridges above the card without ACS, which is what
  * makes the kernel merge everything below them (drivers/pci/quirks.c,
  * pci_acs_enabled). */
@@ -53,7 +45,7 @@ static void check_gpu(const struct vd_check *c, const struct vd_host *h, const s
 		const struct vd_pci_dev *m = &h->pci.dev[i];
 		if (m->iommu_group != d->iommu_group)
 			continue;
-		if (harmless_member(d, m)) {
+		if (vd_gpu_group_harmless(d, m)) {
 			vd_str_addf(&own, "%s%s", own.len ? ", " : "", m->name);
 			continue;
 		}
@@ -80,7 +72,7 @@ static void check_gpu(const struct vd_check *c, const struct vd_host *h, const s
 	vd_finding_evidence(f, gsrc, "%d", d->iommu_group);
 	for (size_t i = 0; i < h->pci.n; i++) {
 		const struct vd_pci_dev *m = &h->pci.dev[i];
-		if (m->iommu_group != d->iommu_group || harmless_member(d, m))
+		if (m->iommu_group != d->iommu_group || vd_gpu_group_harmless(d, m))
 			continue;
 		_cleanup_free_ char *ml = vd_pci_label(m);
 		_cleanup_free_ char *src = vd_xasprintf("/sys/kernel/iommu_groups/%d/devices/%s", d->iommu_group, m->name);
