@@ -355,6 +355,14 @@ const struct vd_log_event *vd_klog_next(const struct vd_klog *log, enum vd_ev ki
 	return NULL;
 }
 
+bool vd_klog_first_for_bdf(const struct vd_klog *log, const struct vd_log_event *e)
+{
+	for (const struct vd_log_event *p = log->ev; p < e && p < log->ev + log->nev; p++)
+		if (p->kind == e->kind && strcmp(p->bdf, e->bdf) == 0)
+			return false;
+	return true;
+}
+
 char *vd_klog_where(const struct vd_klog *log, const struct vd_log_event *e)
 {
 	return vd_xasprintf("%s:%zu", e->src < log->nsrc ? log->src[e->src].path : "?", e->line);

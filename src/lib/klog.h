@@ -55,5 +55,8 @@ void vd_klog_add_text(struct vd_klog *log, const struct vd_logscan *s, const cha
 
 /* Iterate events of a kind: for (i = 0; (e = vd_klog_next(log, kind, &i));) */
 const struct vd_log_event *vd_klog_next(const struct vd_klog *log, enum vd_ev kind, size_t *iter);
+/* Is e the first kept event of its kind for its PCI address? Checks report
+ * a device once however often the log repeats it (every VM start). */
+bool vd_klog_first_for_bdf(const struct vd_klog *log, const struct vd_log_event *e);
 /* "path:line" for evidence; caller frees. */
 char *vd_klog_where(const struct vd_klog *log, const struct vd_log_event *e);

@@ -486,6 +486,12 @@ static void test_vm_side_logs(void)
 	CHECK(f && vd_streq_ptr(f->subject, "0000:01:00.1"));
 	f = run_one(&h, "pcie-aer", &fs, VD_WARN);
 	CHECK(f && vd_streq_ptr(f->subject, "0000:00:01.1"));
+	/* the same refusal at the next VM start (as in tests/logs 06-rmrr):
+	 * still one finding for the device */
+	add_log(&h, "[ 1136.576661] vfio-pci 0000:01:00.1: Device is ineligible for IOMMU domain attach due to "
+		    "platform RMRR requirement.  Contact your platform vendor.\n");
+	CHECK(run_one(&h, "rmrr", &fs, VD_FAIL) != NULL);
+	CHECK_INT(fs.n, 1);
 	vd_findings_done(&fs);
 	vd_host_done(&h);
 }

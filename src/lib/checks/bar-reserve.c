@@ -36,18 +36,12 @@ static void bridge_fix(struct vd_finding *f, const struct vd_host *h, const stru
 
 static void from_log(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out, bool *seen)
 {
-	char done[8][16];
-	size_t ndone = 0, it = 0;
+	size_t it = 0;
 	const struct vd_log_event *e;
 
 	while ((e = vd_klog_next(&h->log, VD_EV_BAR_RESERVE, &it))) {
-		bool dup = false;
-		for (size_t i = 0; i < ndone; i++)
-			dup |= strcmp(done[i], e->bdf) == 0;
-		if (dup)
+		if (!vd_klog_first_for_bdf(&h->log, e))
 			continue;
-		if (ndone < ARRAY_SIZE(done))
-			memcpy(done[ndone++], e->bdf, 16);
 		const struct vd_pci_dev *d = e->bdf[0] ? vd_pci_find(&h->pci, e->bdf) : NULL;
 		const struct vd_iomem_entry *own = owner_of(h, e->start, e->end);
 		_cleanup_free_ char *label = d ? vd_pci_label(d) : vd_xstrdup("a device not on this host now");

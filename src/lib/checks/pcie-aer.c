@@ -7,17 +7,13 @@
 
 static void run(const struct vd_check *c, const struct vd_host *h, struct vd_findings *out)
 {
-	char done[8][16];
 	size_t nd = 0, it = 0;
 	const struct vd_log_event *e;
 
 	while ((e = vd_klog_next(&h->log, VD_EV_AER, &it))) {
-		bool dup = false;
-		for (size_t i = 0; i < nd; i++)
-			dup |= strcmp(done[i], e->bdf) == 0;
-		if (dup || nd == ARRAY_SIZE(done))
+		if (!vd_klog_first_for_bdf(&h->log, e) || nd == 8) /* a finding per device, 8 at most */
 			continue;
-		memcpy(done[nd++], e->bdf, 16);
+		nd++;
 		const struct vd_pci_dev *d = e->bdf[0] ? vd_pci_find(&h->pci, e->bdf) : NULL;
 		_cleanup_free_ char *label = d ? vd_pci_label(d) : NULL;
 		struct vd_finding *f = vd_finding_add(

@@ -18,6 +18,8 @@ static void run(const struct vd_check *c, const struct vd_host *h, struct vd_fin
 	const struct vd_log_event *e;
 
 	while ((e = vd_klog_next(&h->log, VD_EV_RMRR, &it))) {
+		if (!vd_klog_first_for_bdf(&h->log, e))
+			continue; /* the same refusal at every VM start */
 		const struct vd_pci_dev *d = e->bdf[0] ? vd_pci_find(&h->pci, e->bdf) : NULL;
 		_cleanup_free_ char *label = d ? vd_pci_label(d) : vd_xstrdup("?");
 		struct vd_finding *f = vd_finding_add(
