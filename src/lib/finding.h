@@ -75,5 +75,5 @@ void vd_finding_evidence(struct vd_finding *f, const char *source, const char *f
 struct vd_fix *vd_finding_fix(struct vd_finding *f, enum vd_fix_kind kind, enum vd_fix_op op, const char *target,
 			      const char *value);
 void vd_findings_done(struct vd_findings *fs);
-/* Worst severity among findings, ignoring UNKNOWN; counts per severity. */
+/* How many findings there are of each severity. */
 void vd_findings_count(const struct vd_findings *fs, size_t counts[VD_NSEVERITY]);
