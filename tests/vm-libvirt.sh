@@ -14,7 +14,7 @@ command -v virsh >/dev/null && command -v virt-xml-validate >/dev/null ||
 	{ echo "SKIP: virsh/virt-xml-validate missing (tools/deps.sh test installs libvirt-clients)"; exit 77; }
 HOST="$HOSTS/intel-nvidia-desktop"
 VMS="$SRC/tests/vms"
-CORPUS="$SRC/../shared/corpus/libvirt-xml/qemuxml2argvdata"
+CORPUS="$SRC/tests/corpus/libvirt-xml/qemuxml2argvdata"
 
 validates() { virt-xml-validate "$1" domain >/dev/null 2>&1; }
 # stderr lines, without valgrind's notes about syscalls it does not know (openat2)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Every domain XML of the robustness corpus (146 files from libvirt's own
- * test suite, ../shared/corpus/libvirt-xml/MANIFEST.md) through the parser,
+ * test suite, tests/corpus/libvirt-xml/MANIFEST.md) through the parser,
  * the checks and a plan of every kind of edit: no crash, no sanitizer
  * report, no leak (ASan and valgrind builds run this too). */
 #include <errno.h>
